@@ -1,0 +1,155 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { markdownBundle } from '../display/markdown';
+import type { OutputSink } from '../display/sink';
+import { ExecutorClient } from '../executor/client';
+import { killAllStarted } from '../runner/run-command';
+import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../session/interpreter';
+import type { CellOutcome, CellRequest, ExpressionResult } from '../session/outcome';
+import { runCommandStep } from './command-step';
+import { compileRunCommands } from './compile-run';
+import type { CellPlan, FileCellPlan, LineMagicPlan } from './plan';
+import { planCell } from './plan-cell';
+
+export interface InterpreterOptions {
+  log(text: string): void;
+  /** Strict mode from the start (homework checking): a failing command fails the cell. */
+  strict?: boolean;
+  cwd?: string;
+}
+
+const ok: CellOutcome = { status: 'ok' };
+
+function error(ename: string, evalue: string): CellOutcome {
+  return { status: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] };
+}
+
+const interrupted = error('KeyboardInterrupt', 'interrupted by the user');
+
+/**
+ * Runs cells by their plan (SPEC.md §4): file cells and shell commands
+ * through the runner, TypeScript through the executor child process.
+ */
+export class CellInterpreter implements Interpreter {
+  private cwd: string;
+  private strict: boolean;
+  private readonly executor = new ExecutorClient();
+
+  constructor(private readonly options: InterpreterOptions) {
+    this.cwd = options.cwd ?? process.cwd();
+    this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
+  }
+
+  async execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
+    const plan = planCell(request.code);
+    switch (plan.kind) {
+      case 'setup':
+        return ok;
+      case 'python':
+        return error('UnsupportedLanguage', plan.message);
+      case 'invalid':
+        return error(plan.ename, plan.evalue);
+      case 'file':
+        return this.runFileCell(plan, sink, interrupt);
+      case 'compile-run': {
+        const commands = compileRunCommands(plan, this.cwd);
+        await this.writeCellFile(commands.sourcePath, plan.source, false);
+        return this.runCommands([commands.compile, commands.run], sink, interrupt, { stopOnFailure: true });
+      }
+      case 'bash':
+        return this.runCommands([plan.script], sink, interrupt);
+      case 'shell':
+        return this.runCommands(plan.commands, sink, interrupt);
+      case 'line-magic':
+        return this.runLineMagic(plan, sink);
+      case 'typescript':
+        return this.executor.execute(plan.code, sink, interrupt, { allowStdin: request.allowStdin, cwd: this.cwd });
+    }
+  }
+
+  private async writeCellFile(file: string, content: string, append: boolean): Promise<void> {
+    await mkdir(path.dirname(file), { recursive: true });
+    await (append ? appendFile(file, content) : writeFile(file, content));
+  }
+
+  private async runFileCell(plan: FileCellPlan, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
+    await this.writeCellFile(path.resolve(this.cwd, plan.path), plan.content, plan.append === true);
+    if (plan.magic === 'writefile') sink.stream('stdout', `${plan.append ? 'Appended to' : 'Writing'} ${plan.path}\n`);
+    for (const action of plan.actions) {
+      if (action.kind === 'markdown') {
+        sink.display(markdownBundle(action.text));
+        continue;
+      }
+      sink.display(markdownBundle(`Run: \`${action.command}\``));
+      const step = await runCommandStep({ command: action.command, cwd: this.cwd, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
+      if (step.interrupted) return interrupted;
+      if (!step.succeeded && this.strict) return error('CommandFailed', `${action.command}: ${step.summary ?? 'failed'}`);
+    }
+    return ok;
+  }
+
+  private async runCommands(
+    commands: string[],
+    sink: OutputSink,
+    interrupt: AbortSignal,
+    { stopOnFailure = false } = {},
+  ): Promise<CellOutcome> {
+    for (const command of commands) {
+      const step = await runCommandStep({ command, cwd: this.cwd, sink, interrupt });
+      if (step.interrupted) return interrupted;
+      if (!step.succeeded && this.strict) return error('CommandFailed', `${command}: ${step.summary ?? 'failed'}`);
+      if (!step.succeeded && stopOnFailure) return ok;
+    }
+    return ok;
+  }
+
+  private async runLineMagic(plan: LineMagicPlan, sink: OutputSink): Promise<CellOutcome> {
+    switch (plan.name) {
+      case 'cd': {
+        const target = path.resolve(this.cwd, plan.argument || process.env.HOME || '/');
+        try {
+          process.chdir(target);
+        } catch (e) {
+          return error('UsageError', `%cd: ${(e as Error).message}`);
+        }
+        this.cwd = target;
+        sink.stream('stdout', `${target}\n`);
+        return ok;
+      }
+      case 'pwd':
+        sink.executeResult({ 'text/plain': `'${this.cwd}'` });
+        return ok;
+      case 'strict':
+        if (plan.argument) this.strict = plan.argument === 'on';
+        sink.stream('stdout', `strict mode is ${this.strict ? 'on' : 'off'}\n`);
+        return ok;
+      default:
+        return error('UsageError', `%${plan.name} is not available in this version of sockbook`);
+    }
+  }
+
+  evaluateExpressions(expressions: Record<string, string>): Promise<Record<string, ExpressionResult>> {
+    return this.executor.evaluateExpressions(expressions);
+  }
+
+  complete(code: string, cursorPos: number): Promise<CompletionResult> {
+    return this.executor.complete(code, cursorPos);
+  }
+
+  inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
+    return this.executor.inspect(code, cursorPos, detailLevel);
+  }
+
+  isComplete(code: string): Promise<Completeness> {
+    return this.executor.isComplete(code);
+  }
+
+  async shutdown(restart: boolean): Promise<void> {
+    await Promise.allSettled([killAllStarted(), restart ? this.executor.restart() : this.executor.shutdown()]);
+    this.options.log(restart ? 'restarting: every process of this kernel was ended' : 'shut down');
+  }
+}
+
+export function createInterpreter(options: InterpreterOptions): Interpreter {
+  return new CellInterpreter(options);
+}

@@ -1,0 +1,66 @@
+import type { OutputSink } from '../display/sink';
+import { htmlBundle } from '../display/markdown';
+import { lookupCompile } from '../runner/compile-cache';
+import { describeExit, runCommand } from '../runner/run-command';
+import type { RunResult } from '../runner/types';
+import { formatSpoilerOutput } from './spoiler';
+
+export interface CommandStepOptions {
+  command: string;
+  cwd: string;
+  sink: OutputSink;
+  interrupt: AbortSignal;
+  /** --under-spoiler-threshold N: output shown as one HTML block instead of streamed. */
+  spoilerThreshold?: number;
+}
+
+export interface CommandStepResult {
+  /** Exit 0 (or a compile cache hit). */
+  succeeded: boolean;
+  interrupted: boolean;
+  /** The one line that says how it ended, when not exit 0. */
+  summary: string | null;
+}
+
+/**
+ * Runs one shell command for a cell: through the compile cache when it is a
+ * compiler call, streaming its output (or collecting it for a spoiler), and
+ * saying in one line how it ended.
+ */
+export async function runCommandStep(options: CommandStepOptions): Promise<CommandStepResult> {
+  const { command, cwd, sink, interrupt, spoilerThreshold } = options;
+  const collected: string[] = [];
+  const show = (text: string): void => {
+    if (spoilerThreshold === undefined) sink.stream('stdout', text);
+    else collected.push(text);
+  };
+
+  const cached = await lookupCompile(command, cwd).catch(() => ({ cacheable: false as const }));
+  let result: RunResult;
+  if (cached.cacheable && cached.hit) {
+    show(cached.output);
+    result = { exitCode: 0, signal: null, signalNumber: null, interrupted: false, truncatedBytes: 0 };
+  } else {
+    let output = '';
+    result = await runCommand({
+      command,
+      cwd,
+      allowStdin: sink.allowStdin,
+      signal: interrupt,
+      onOutput: (text) => {
+        if (cached.cacheable && output.length < 1 << 20) output += text;
+        show(text);
+      },
+      onInputWanted: sink.allowStdin ? () => sink.input('') : undefined,
+    });
+    if (cached.cacheable && !cached.hit && result.exitCode === 0) await cached.store(output, 0).catch(() => undefined);
+  }
+
+  if (spoilerThreshold !== undefined && collected.length > 0) {
+    const text = collected.join('');
+    sink.display(htmlBundle(formatSpoilerOutput(text, spoilerThreshold), text));
+  }
+  const summary = result.interrupted ? null : describeExit(result);
+  if (summary) sink.stream('stderr', summary.endsWith('\n') ? summary : `${summary}\n`);
+  return { succeeded: result.exitCode === 0 && !result.interrupted, interrupted: result.interrupted, summary };
+}

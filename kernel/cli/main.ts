@@ -1,0 +1,75 @@
+import { installKernelspec, InstallTarget } from './install-command';
+import { runKernel } from './kernel-command';
+
+const USAGE = `usage:
+  sockbook kernel -f CONNECTION_FILE      run the kernel (what Jupyter starts)
+  sockbook install [--user|--sys-prefix|--prefix P] [--name NAME]
+                                          write the kernelspec
+  sockbook run NOTEBOOK [-o OUT.ipynb] [--strict] [--timeout S]
+                                          execute a notebook through the kernel, without Python`;
+
+function fail(message: string): never {
+  process.stderr.write(`sockbook: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function optionValue(args: string[], ...names: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    for (const name of names) {
+      if (args[i] === name) {
+        if (i + 1 >= args.length) fail(`${name} needs a value`);
+        return args[i + 1];
+      }
+      if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+    }
+  }
+  return undefined;
+}
+
+async function install(args: string[]): Promise<void> {
+  const prefix = optionValue(args, '--prefix');
+  const target: InstallTarget = args.includes('--user')
+    ? { kind: 'user' }
+    : args.includes('--sys-prefix')
+      ? { kind: 'sys-prefix' }
+      : prefix !== undefined
+        ? { kind: 'prefix', prefix }
+        : { kind: 'system' };
+  const dir = await installKernelspec(target, optionValue(args, '--name') ?? 'sockbook');
+  process.stdout.write(`installed kernelspec sockbook in ${dir}\n`);
+}
+
+async function run(args: string[]): Promise<void> {
+  const { runNotebookCommand } = await import('./run-command');
+  process.exitCode = await runNotebookCommand(args);
+}
+
+export function main(argv: string[]): void {
+  const [command, ...args] = argv;
+  let work: Promise<void>;
+  switch (command) {
+    case 'kernel': {
+      const file = optionValue(args, '-f', '--connection-file');
+      if (!file) fail('kernel needs -f CONNECTION_FILE');
+      work = runKernel(file);
+      break;
+    }
+    case 'install':
+      work = install(args);
+      break;
+    case 'run':
+      work = run(args);
+      break;
+    case undefined:
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE + '\n');
+      return;
+    default:
+      fail(`unknown command '${command}'`);
+  }
+  work.catch((error: unknown) => {
+    process.stderr.write(`sockbook: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

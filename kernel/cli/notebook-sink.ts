@@ -1,0 +1,78 @@
+import type { MimeBundle, Metadata, OutputSink } from '../display/sink';
+import { StdinNotAllowedError } from '../display/sink';
+import type { CodeCell, Output } from './nbformat';
+import { joinSource } from './nbformat';
+
+/** Displays shown with an id, wherever they are, so update_display_data can change them in place. */
+export type DisplayRegistry = Map<string, Extract<Output, { output_type: 'display_data' }>[]>;
+
+/** Text a terminal reader gets for a MIME bundle. */
+export function terminalText(data: MimeBundle): string {
+  for (const mime of ['text/markdown', 'text/plain']) {
+    if (typeof data[mime] === 'string') return data[mime] as string;
+  }
+  if (typeof data['text/html'] === 'string') return (data['text/html'] as string).replace(/<[^>]*>/g, '');
+  return `[${Object.keys(data).join(', ')}]`;
+}
+
+/**
+ * OutputSink for `sockbook run`: records a cell's outputs as nbformat outputs
+ * (merging consecutive stream text, honouring clear_output and display ids)
+ * and echoes them to the terminal as they come.
+ */
+export class NotebookSink implements OutputSink {
+  readonly allowStdin = false;
+  private clearPending = false;
+
+  constructor(
+    private readonly cell: CodeCell,
+    private readonly displays: DisplayRegistry,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  private add(output: Output): void {
+    if (this.clearPending) {
+      this.cell.outputs = [];
+      this.clearPending = false;
+    }
+    const last = this.cell.outputs[this.cell.outputs.length - 1];
+    if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
+      last.text = joinSource(last.text) + joinSource(output.text);
+      return;
+    }
+    this.cell.outputs.push(output);
+  }
+
+  stream(name: 'stdout' | 'stderr', text: string): void {
+    this.add({ output_type: 'stream', name, text });
+    this.write(text);
+  }
+
+  display(data: MimeBundle, metadata: Metadata = {}, displayId?: string): void {
+    const output = { output_type: 'display_data' as const, data, metadata };
+    this.add(output);
+    if (displayId) this.displays.set(displayId, [...(this.displays.get(displayId) ?? []), output]);
+    this.write(terminalText(data).replace(/\n?$/, '\n'));
+  }
+
+  updateDisplay(displayId: string, data: MimeBundle, metadata: Metadata = {}): void {
+    for (const output of this.displays.get(displayId) ?? []) {
+      output.data = data;
+      output.metadata = metadata;
+    }
+  }
+
+  clearOutput(wait: boolean): void {
+    if (wait) this.clearPending = true;
+    else this.cell.outputs = [];
+  }
+
+  executeResult(data: MimeBundle, metadata: Metadata = {}): void {
+    this.add({ output_type: 'execute_result', data, metadata, execution_count: this.cell.execution_count });
+    this.write(`Out[${this.cell.execution_count ?? ' '}]: ${terminalText(data).replace(/\n?$/, '\n')}`);
+  }
+
+  input(): Promise<string> {
+    return Promise.reject(new StdinNotAllowedError());
+  }
+}

@@ -1,0 +1,29 @@
+/** A MIME bundle as Jupyter sends it: { 'text/plain': '…', 'text/html': '…' }. */
+export type MimeBundle = Record<string, unknown>;
+export type Metadata = Record<string, unknown>;
+
+/**
+ * Where a running cell puts what the user sees. The session implements it on
+ * top of iopub (honouring `silent`), `sockbook run` implements it for the
+ * terminal. Cell code never talks to the wire directly.
+ */
+export interface OutputSink {
+  /** True when the request allowed stdin (input_request may be sent). */
+  readonly allowStdin: boolean;
+  stream(name: 'stdout' | 'stderr', text: string): void;
+  /** display_data; with displayId the output can later be updated in place. */
+  display(data: MimeBundle, metadata?: Metadata, displayId?: string): void;
+  /** update_display_data for an earlier display with this id. */
+  updateDisplay(displayId: string, data: MimeBundle, metadata?: Metadata): void;
+  clearOutput(wait: boolean): void;
+  executeResult(data: MimeBundle, metadata?: Metadata): void;
+  /** input_request; resolves to the user's reply. Rejects with StdinNotAllowedError when !allowStdin. */
+  input(prompt: string, password?: boolean): Promise<string>;
+}
+
+export class StdinNotAllowedError extends Error {
+  constructor() {
+    super('StdinNotImplementedError: input was requested, but this frontend does not support input requests.');
+    this.name = 'StdinNotImplementedError';
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * One sockbook-run helper (native/c/sockbook-run.c): spawns it, decodes its
+ * frames into callbacks, and sends it control messages.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { nativeArtifact } from '../paths';
+import { FrameReader, control, type Frame } from './frames';
+import { guardArguments, releaseHelperGroup } from './process-guard';
+import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
+
+/** A helper that does not exit this long after a kill request is killed itself. */
+const KILL_ALL_PATIENCE_MS = 3000;
+
+export interface HelperOptions {
+  command: string;
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** 'pty': under a new terminal; 'pipes': with the pipes given as fds 0-2. */
+  mode: 'pty' | 'pipes';
+  allowStdin?: boolean;
+  outputLimit?: number;
+  kind: StartedProcess['kind'];
+}
+
+export type MainExit = { exitCode: number; signalNumber: null } | { exitCode: null; signalNumber: number };
+
+export interface HelperHandlers {
+  onStarted?(mainPid: number): void;
+  onOutput?(bytes: Buffer): void;
+  onInputWanted?(): void;
+  onExit?(exit: MainExit): void;
+  onTruncated?(totalBytes: number, file: string | undefined): void;
+  /** The command is over (its descendants may live on under the helper). */
+  onDone?(): void;
+  /** The command could not be started. */
+  onError?(message: string): void;
+}
+
+export function helperPath(): string {
+  return nativeArtifact('sockbook-run');
+}
+
+export class HelperProcess implements RegisteredHelper {
+  readonly info: StartedProcess;
+  readonly child: ChildProcess;
+  /** Resolves when the helper process has exited (everything it watched is gone). */
+  readonly exited: Promise<void>;
+  private readonly controlStream: Writable;
+  private done = false;
+  private killing: Promise<void> | undefined;
+
+  constructor(options: HelperOptions, private readonly handlers: HelperHandlers) {
+    const exe = helperPath();
+    if (!fs.existsSync(exe)) throw new Error(`the native helper ${exe} is missing: run "npm run build"`);
+    const args: string[] = ['--cwd', options.cwd, '--tmpdir', os.tmpdir(), ...guardArguments()];
+    if (options.mode === 'pipes') args.push('--pipes');
+    if (options.allowStdin) args.push('--stdin');
+    if (options.outputLimit !== undefined) args.push('--limit', String(options.outputLimit));
+    args.push('--', options.command);
+    const env = { ...(options.env ?? process.env) };
+    if (!env.TERM || env.TERM === 'dumb') env.TERM = 'xterm-256color'; // gcc and ls colour on a terminal
+    this.child = spawn(exe, args, {
+      env,
+      detached: true, // a session of its own: the helper owns the command's terminal
+      stdio: options.mode === 'pipes' ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    this.info = {
+      helperPid: this.child.pid ?? -1,
+      mainPid: null,
+      command: options.command,
+      kind: options.kind,
+      startedAt: new Date(),
+      running: true,
+    };
+    this.controlStream = this.child.stdio[3] as Writable;
+    this.controlStream.on('error', () => undefined); // the helper is gone: 'exit' tells the rest
+    const frames = this.child.stdio[4] as Readable;
+    const reader = new FrameReader();
+    frames.on('data', (chunk: Buffer) => {
+      for (const frame of reader.push(chunk)) this.dispatch(frame);
+    });
+    let diagnostics = '';
+    if (options.mode === 'pty') {
+      this.child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+        if (diagnostics.length < 4096) diagnostics += s;
+      });
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (err) => {
+        this.fail(`cannot start ${exe}: ${err.message}`);
+        resolve();
+      });
+      this.child.on('close', (code, signal) => {
+        unregister(this);
+        this.info.running = false;
+        if (this.child.pid !== undefined) void releaseHelperGroup(this.child.pid);
+        if (!this.done) {
+          const why = diagnostics.trim() || `the helper ended (${signal ?? `exit ${code}`}) before the command did`;
+          this.fail(why);
+        }
+        resolve();
+      });
+    });
+    if (this.child.pid !== undefined) register(this);
+  }
+
+  interrupt(): void {
+    this.send(control.interrupt());
+  }
+
+  signal(signo: number): void {
+    this.send(control.signal(signo));
+  }
+
+  /** Types text into the command's terminal (pty mode). */
+  type(text: string): void {
+    this.send(control.input(text));
+  }
+
+  killAll(): Promise<void> {
+    if (!this.killing) {
+      this.killing = (async () => {
+        this.send(control.killAll());
+        const timer = setTimeout(() => {
+          if (this.child.pid !== undefined && this.child.exitCode === null) this.child.kill('SIGKILL');
+        }, KILL_ALL_PATIENCE_MS);
+        await this.exited;
+        clearTimeout(timer);
+      })();
+    }
+    return this.killing;
+  }
+
+  /** After the command is over, a lingering helper must not keep Node alive. */
+  private release(): void {
+    this.child.unref();
+    for (const s of this.child.stdio) (s as { unref?: () => void } | null)?.unref?.();
+  }
+
+  private send(bytes: Buffer): void {
+    if (this.child.exitCode === null && this.child.signalCode === null && this.controlStream.writable) {
+      this.controlStream.write(bytes);
+    }
+  }
+
+  private fail(message: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.info.running = false;
+    this.handlers.onError?.(message);
+  }
+
+  private dispatch(frame: Frame): void {
+    const text = (): string => frame.payload.toString('utf8');
+    switch (frame.type) {
+      case 'P':
+        this.info.mainPid = Number(text());
+        this.handlers.onStarted?.(this.info.mainPid);
+        break;
+      case 'O':
+        this.handlers.onOutput?.(frame.payload);
+        break;
+      case 'I':
+        this.handlers.onInputWanted?.();
+        break;
+      case 'X': {
+        const [how, n] = text().split(' ');
+        this.info.running = false;
+        this.handlers.onExit?.(
+          how === 'signal' ? { exitCode: null, signalNumber: Number(n) } : { exitCode: Number(n), signalNumber: null },
+        );
+        break;
+      }
+      case 'T': {
+        const s = text();
+        const space = s.indexOf(' ');
+        const file = s.slice(space + 1);
+        this.handlers.onTruncated?.(Number(s.slice(0, space)), file || undefined);
+        break;
+      }
+      case 'E':
+        this.fail(text());
+        break;
+      case 'D':
+        if (!this.done) {
+          this.done = true;
+          this.handlers.onDone?.();
+        }
+        this.release();
+        break;
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import { removeProcessGuard } from './process-guard';
+import { killAllStarted } from './registry';
+
+/** Kernel shutdown: ends every process commands started, then removes the guard's cgroup. */
+export async function shutdownRunner(): Promise<void> {
+  await killAllStarted();
+  await removeProcessGuard();
+}

@@ -1,0 +1,94 @@
+import type { CellOutcome } from '../outcome';
+import { IopubSink } from '../iopub-sink';
+import type { Handler, KernelContext, Request } from '../request';
+
+interface ExecuteContent {
+  code: string;
+  silent: boolean;
+  storeHistory: boolean;
+  userExpressions: Record<string, string>;
+  allowStdin: boolean;
+  stopOnError: boolean;
+}
+
+function readContent(content: Record<string, unknown>): ExecuteContent {
+  const silent = content.silent === true;
+  const expressions = content.user_expressions;
+  return {
+    code: typeof content.code === 'string' ? content.code : '',
+    silent,
+    // A silent request never enters history (as in ipykernel).
+    storeHistory: silent ? false : content.store_history !== false,
+    userExpressions:
+      expressions && typeof expressions === 'object' && !Array.isArray(expressions)
+        ? (Object.fromEntries(Object.entries(expressions).filter(([, v]) => typeof v === 'string')) as Record<string, string>)
+        : {},
+    allowStdin: content.allow_stdin !== false,
+    stopOnError: content.stop_on_error !== false,
+  };
+}
+
+async function runCell(request: Request, kernel: KernelContext, content: ExecuteContent, count: number): Promise<CellOutcome> {
+  const sink = new IopubSink(request, {
+    silent: content.silent,
+    allowStdin: content.allowStdin,
+    executionCount: count,
+    askInput: (req, prompt, password) => kernel.askInput(req, prompt, password),
+  });
+  const signal = kernel.beginCell();
+  try {
+    return await kernel.interpreter.execute(
+      { code: content.code, executionCount: count, silent: content.silent, storeHistory: content.storeHistory, allowStdin: content.allowStdin },
+      sink,
+      signal,
+    );
+  } catch (error) {
+    // An interpreter must settle with an outcome; this is the last resort so the client still gets a reply.
+    const e = error instanceof Error ? error : new Error(String(error));
+    return { status: 'error', ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] };
+  } finally {
+    kernel.endCell();
+  }
+}
+
+export const executeRequest: Handler = async (request, kernel) => {
+  const content = readContent(request.message.content);
+
+  if (request.sequence <= kernel.abortThrough) {
+    await request.reply('execute_reply', { status: 'aborted', execution_count: kernel.executionCount, user_expressions: {}, payload: [] });
+    return;
+  }
+
+  if (content.storeHistory) kernel.executionCount += 1;
+  const count = kernel.executionCount;
+  if (!content.silent) await request.publish('execute_input', { code: content.code, execution_count: count });
+  if (content.storeHistory) kernel.history.add(count, content.code);
+
+  const outcome = await runCell(request, kernel, content, count);
+
+  if (outcome.status === 'error') {
+    if (!content.silent) {
+      await request.publish('error', { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback });
+    }
+    if (content.stopOnError) kernel.abortThrough = kernel.lastSequence;
+    await request.reply('execute_reply', {
+      status: 'error',
+      execution_count: count,
+      ename: outcome.ename,
+      evalue: outcome.evalue,
+      traceback: outcome.traceback,
+      user_expressions: {},
+      payload: [],
+    });
+    return;
+  }
+
+  const userExpressions =
+    Object.keys(content.userExpressions).length > 0 ? await kernel.interpreter.evaluateExpressions(content.userExpressions) : {};
+  await request.reply('execute_reply', {
+    status: 'ok',
+    execution_count: count,
+    user_expressions: userExpressions,
+    payload: outcome.payload ?? [],
+  });
+};

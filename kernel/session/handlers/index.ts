@@ -1,0 +1,28 @@
+import type { Handler } from '../request';
+import { commIgnored, commInfoRequest, commOpen } from './comm';
+import { interruptRequest, shutdownRequest } from './control';
+import { executeRequest } from './execute';
+import { historyRequest } from './history';
+import { completeRequest, inspectRequest, isCompleteRequest } from './introspection';
+import { kernelInfoRequest } from './kernel-info';
+
+/** msg_type → handler, per channel. Anything else is logged and ignored. */
+export const shellHandlers: Readonly<Record<string, Handler>> = {
+  execute_request: executeRequest,
+  kernel_info_request: kernelInfoRequest,
+  complete_request: completeRequest,
+  inspect_request: inspectRequest,
+  is_complete_request: isCompleteRequest,
+  history_request: historyRequest,
+  comm_info_request: commInfoRequest,
+  comm_open: commOpen,
+  comm_msg: commIgnored,
+  comm_close: commIgnored,
+  shutdown_request: shutdownRequest,
+};
+
+export const controlHandlers: Readonly<Record<string, Handler>> = {
+  kernel_info_request: kernelInfoRequest,
+  interrupt_request: interruptRequest,
+  shutdown_request: shutdownRequest,
+};

@@ -1,0 +1,37 @@
+import type { OutputSink } from '../display/sink';
+import type { CellOutcome, CellRequest, ExpressionResult } from './outcome';
+
+export interface CompletionResult {
+  matches: string[];
+  cursorStart: number;
+  cursorEnd: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface InspectionResult {
+  found: boolean;
+  data: Record<string, unknown>;
+}
+
+export type Completeness =
+  | { status: 'complete' }
+  | { status: 'incomplete'; indent: string }
+  | { status: 'invalid' }
+  | { status: 'unknown' };
+
+/**
+ * What the session needs from whatever runs cells (xeus' "interpreter").
+ * The session owns the wire, ordering, status and counting; the interpreter
+ * owns meaning.
+ */
+export interface Interpreter {
+  /** Runs one cell. Aborting `interrupt` interrupts it; the promise still settles. */
+  execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome>;
+  /** user_expressions of execute_request, evaluated after the cell. */
+  evaluateExpressions(expressions: Record<string, string>): Promise<Record<string, ExpressionResult>>;
+  complete(code: string, cursorPos: number): Promise<CompletionResult>;
+  inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult>;
+  isComplete(code: string): Promise<Completeness>;
+  /** Ends every process the interpreter started; with restart, gets ready to run cells again from a clean state. */
+  shutdown(restart: boolean): Promise<void>;
+}

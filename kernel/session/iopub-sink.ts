@@ -1,0 +1,45 @@
+import { MimeBundle, Metadata, OutputSink, StdinNotAllowedError } from '../display/sink';
+import type { Request } from './request';
+
+export type AskInput = (request: Request, prompt: string, password: boolean) => Promise<string>;
+
+/** OutputSink for one execute_request: everything goes to iopub with the request as parent, nothing when silent. */
+export class IopubSink implements OutputSink {
+  constructor(
+    private readonly request: Request,
+    private readonly options: { silent: boolean; allowStdin: boolean; executionCount: number; askInput: AskInput },
+  ) {}
+
+  get allowStdin(): boolean {
+    return this.options.allowStdin;
+  }
+
+  private publish(msgType: string, content: Record<string, unknown>): void {
+    if (!this.options.silent) void this.request.publish(msgType, content);
+  }
+
+  stream(name: 'stdout' | 'stderr', text: string): void {
+    if (text.length > 0) this.publish('stream', { name, text });
+  }
+
+  display(data: MimeBundle, metadata: Metadata = {}, displayId?: string): void {
+    this.publish('display_data', { data, metadata, transient: displayId ? { display_id: displayId } : {} });
+  }
+
+  updateDisplay(displayId: string, data: MimeBundle, metadata: Metadata = {}): void {
+    this.publish('update_display_data', { data, metadata, transient: { display_id: displayId } });
+  }
+
+  clearOutput(wait: boolean): void {
+    this.publish('clear_output', { wait });
+  }
+
+  executeResult(data: MimeBundle, metadata: Metadata = {}): void {
+    this.publish('execute_result', { data, metadata, execution_count: this.options.executionCount });
+  }
+
+  input(prompt: string, password = false): Promise<string> {
+    if (!this.options.allowStdin) return Promise.reject(new StdinNotAllowedError());
+    return this.options.askInput(this.request, prompt, password);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Message } from '../wire/message';
+import type { Request } from './request';
+
+/**
+ * input_request / input_reply on the stdin channel. One question is open at
+ * a time (a cell waits for its answer); an interrupt cancels it.
+ */
+export class StdinBroker {
+  private pending: { resolve(value: string): void; reject(error: Error): void } | null = null;
+
+  constructor(private readonly sendInputRequest: (request: Request, prompt: string, password: boolean) => Promise<void>) {}
+
+  ask(request: Request, prompt: string, password: boolean): Promise<string> {
+    this.cancel(new Error('a newer input request replaced this one'));
+    return new Promise<string>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.sendInputRequest(request, prompt, password).catch(reject);
+    });
+  }
+
+  onReply(message: Message): void {
+    const value = message.content.value;
+    if (message.header.msg_type !== 'input_reply' || !this.pending) return;
+    const { resolve } = this.pending;
+    this.pending = null;
+    resolve(typeof value === 'string' ? value : '');
+  }
+
+  cancel(error: Error): void {
+    const pending = this.pending;
+    this.pending = null;
+    pending?.reject(error);
+  }
+}

@@ -1,0 +1,669 @@
+// sockbook-run: runs one shell command for the sockbook kernel.
+//
+//   sockbook-run [--pipes] [--stdin] [--cwd DIR] [--limit BYTES] [--tmpdir DIR]
+//                [--cols N] [--rows N] [--cgroup DIR --max-procs N] [--nproc N]
+//                -- COMMAND
+//
+// The kernel starts it in a session of its own (spawn detached). It becomes a
+// child subreaper, so everything the command starts (daemons included) stays
+// its descendant and is reaped here: no zombie outlives it.
+//
+// Default mode: COMMAND runs under a new pseudo-terminal (bash -c). Output is
+// relayed with "\r\n" folded to "\n"; after --limit bytes it is no longer
+// relayed, and all of it (from the first byte) is kept in a file instead.
+// --pipes: COMMAND gets this process' own fds 0, 1 and 2 (pipes of the kernel).
+//
+// fd 3 (read)  control bytes from the kernel:
+//   'i'                     interrupt: SIGINT to the foreground group, SIGKILL
+//                           2 s later to what is left of the command's session
+//   'k'                     kill every descendant now, then exit
+//   's' SIGNO               send signal SIGNO (one byte) to the main process
+//   'w' LEN(4, LE) BYTES    type BYTES into the terminal
+//   end of file             the kernel is gone: like 'k'
+// fd 4 (write) frames to the kernel: TYPE(1) LEN(4, LE) PAYLOAD
+//   'P' "<pid>"             the command's main process started
+//   'O' bytes               terminal output
+//   'I' ""                  the command is blocked reading its terminal
+//   'X' "exit N"|"signal N" how the main process ended
+//   'T' "<bytes> <path>"    output was cut: total size and the file keeping it
+//   'E' text                the command could not be started
+//   'D' ""                  the command is over (descendants may live on)
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONTROL_FD 3
+#define FRAME_FD 4
+// After the main process exits, output still arriving within this window is
+// part of the command; then the command is over.
+#define GRACE_MS 50
+// A program silent this long may be waiting for its terminal.
+#define INPUT_IDLE_MS 80
+#define INTERRUPT_KILL_MS 2000
+
+// ---- options -------------------------------------------------------------
+static int opt_pipes, opt_stdin, opt_cols = 120, opt_rows = 40;
+static long long opt_limit = 1 << 20;
+static long opt_max_procs = 0, opt_nproc = 0;
+static const char *opt_cwd, *opt_tmpdir, *opt_cgroup, *opt_command;
+
+// ---- state ---------------------------------------------------------------
+static pid_t main_pid = -1;
+static int main_alive;
+static int main_status;
+static pid_t command_sid;  // session whose members an interrupt may kill
+static int master_fd = -1;
+static char slave_name[128];
+static int done_sent;
+static int waiting_input;
+static long long last_activity_ms, main_exit_ms, interrupt_deadline_ms, next_input_check_ms;
+
+// ---- time ----------------------------------------------------------------
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+// ---- frames to the kernel: a queue so a slow reader never blocks us ------
+static char *outq;
+static size_t outq_len, outq_cap, outq_off;
+static int frame_fd_broken;
+
+static void outq_append(const void *data, size_t n) {
+  if (outq_len + n > outq_cap) {
+    size_t cap = outq_cap ? outq_cap : 65536;
+    while (cap < outq_len + n) cap *= 2;
+    char *grown = realloc(outq, cap);
+    if (!grown) { perror("sockbook-run: out of memory"); _exit(70); }
+    outq = grown;
+    outq_cap = cap;
+  }
+  memcpy(outq + outq_len, data, n);
+  outq_len += n;
+}
+
+static void send_frame(char type, const void *payload, size_t n) {
+  unsigned char header[5] = {(unsigned char)type, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >> 24) & 0xff};
+  outq_append(header, sizeof header);
+  if (n) outq_append(payload, n);
+}
+
+static void send_text_frame(char type, const char *fmt, ...) {
+  char text[PATH_MAX + 128];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  if ((size_t)n >= sizeof text) n = sizeof text - 1;
+  send_frame(type, text, (size_t)n);
+}
+
+static void flush_frames(void) {
+  while (outq_off < outq_len && !frame_fd_broken) {
+    ssize_t w = write(FRAME_FD, outq + outq_off, outq_len - outq_off);
+    if (w > 0) { outq_off += (size_t)w; continue; }
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) return;
+    frame_fd_broken = 1;
+  }
+  if (outq_off == outq_len) outq_off = outq_len = 0;
+}
+
+static void flush_frames_blocking(void) {
+  int flags = fcntl(FRAME_FD, F_GETFL);
+  if (flags >= 0) fcntl(FRAME_FD, F_SETFL, flags & ~O_NONBLOCK);
+  flush_frames();
+}
+
+// ---- output accounting: relay up to the limit, keep everything on overflow
+static char *head;  // everything relayed so far (at most opt_limit bytes)
+static size_t head_len, head_cap;
+static long long total_bytes;
+static int keep_fd = -1;
+static char keep_path[PATH_MAX];
+static int held_cr;  // a '\r' that may start a "\r\n"
+
+static void write_all(int fd, const char *p, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;  // a full disk loses the kept copy, never the command
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
+static void open_keep_file(void) {
+  const char *dir = opt_tmpdir ? opt_tmpdir : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  snprintf(keep_path, sizeof keep_path, "%s/sockbook-output-XXXXXX.log", dir);
+  keep_fd = mkostemps(keep_path, 4, O_CLOEXEC);
+  if (keep_fd < 0) {
+    keep_path[0] = 0;
+    return;
+  }
+  write_all(keep_fd, head, head_len);
+  free(head);
+  head = NULL;
+  head_len = head_cap = 0;
+}
+
+static void emit_text(const char *p, size_t n) {
+  if (!n) return;
+  long long room = opt_limit - total_bytes;
+  total_bytes += (long long)n;
+  if (room > 0) {
+    size_t take = (long long)n < room ? n : (size_t)room;
+    if (head_len + take > head_cap) {
+      size_t cap = head_cap ? head_cap : 65536;
+      while (cap < head_len + take) cap *= 2;
+      char *grown = realloc(head, cap);
+      if (!grown) { perror("sockbook-run: out of memory"); _exit(70); }
+      head = grown;
+      head_cap = cap;
+    }
+    memcpy(head + head_len, p, take);
+    head_len += take;
+    send_frame('O', p, take);
+    p += take;
+    n -= take;
+    if (!n) return;
+  }
+  if (keep_fd < 0 && !keep_path[0]) open_keep_file();
+  if (keep_fd >= 0) write_all(keep_fd, p, n);
+}
+
+// Folds the terminal's "\r\n" into "\n"; a lone '\r' (progress bars) stays.
+static void on_terminal_bytes(const char *p, size_t n) {
+  char out[65536 + 1];
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i];
+    if (held_cr) {
+      held_cr = 0;
+      if (c != '\n') out[m++] = '\r';
+    }
+    if (c == '\r') held_cr = 1;
+    else out[m++] = c;
+  }
+  emit_text(out, m);
+}
+
+static void flush_held_cr(void) {
+  if (held_cr) {
+    held_cr = 0;
+    emit_text("\r", 1);
+  }
+}
+
+// ---- the process tree, from /proc ----------------------------------------
+struct proc_info {
+  pid_t pid, ppid, pgrp, sid;
+  char state;
+};
+
+// Reads every process' stat line. Returns the count; *out must be freed.
+static size_t read_processes(struct proc_info **out) {
+  size_t n = 0, cap = 256;
+  struct proc_info *list = malloc(cap * sizeof *list);
+  DIR *d = opendir("/proc");
+  if (!d || !list) {
+    if (d) closedir(d);
+    free(list);
+    *out = NULL;
+    return 0;
+  }
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[300], buf[1024];
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t r = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (r <= 0) continue;
+    buf[r] = 0;
+    char *close_paren = strrchr(buf, ')');  // the name may hold spaces and ')'
+    if (!close_paren) continue;
+    struct proc_info pi;
+    pi.pid = (pid_t)atoi(buf);
+    int ppid, pgrp, sid;
+    if (sscanf(close_paren + 2, "%c %d %d %d", &pi.state, &ppid, &pgrp, &sid) != 4) continue;
+    pi.ppid = ppid;
+    pi.pgrp = pgrp;
+    pi.sid = sid;
+    if (n == cap) {
+      cap *= 2;
+      struct proc_info *grown = realloc(list, cap * sizeof *list);
+      if (!grown) break;
+      list = grown;
+    }
+    list[n++] = pi;
+  }
+  closedir(d);
+  *out = list;
+  return n;
+}
+
+// Keeps in list only the descendants of root (by parent links); returns count.
+static size_t keep_descendants(struct proc_info *list, size_t n, pid_t root) {
+  char *mark = calloc(n, 1);
+  if (!mark) return 0;
+  int changed = 1;
+  while (changed) {
+    changed = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (mark[i]) continue;
+      if (list[i].ppid == root) { mark[i] = 1; changed = 1; continue; }
+      for (size_t j = 0; j < n; j++) {
+        if (mark[j] && list[j].pid == list[i].ppid) { mark[i] = 1; changed = 1; break; }
+      }
+    }
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) if (mark[i]) list[m++] = list[i];
+  free(mark);
+  return m;
+}
+
+static void reap(int options);
+static void reap_children(void);
+
+// SIGKILLs descendants (only those of command_sid unless everything), round
+// after round, so that processes forked meanwhile are caught too.
+static void kill_descendants(int everything) {
+  for (int round = 0; round < 500; round++) {
+    struct proc_info *list;
+    size_t n = read_processes(&list);
+    n = keep_descendants(list, n, getpid());
+    size_t hit = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (list[i].state == 'Z') continue;
+      if (!everything && list[i].sid != command_sid) continue;
+      kill(list[i].pid, SIGKILL);
+      hit++;
+    }
+    free(list);
+    reap_children();
+    if (!hit) return;
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+  }
+}
+
+// ---- is the foreground program waiting for its terminal? ----------------
+static int reads_terminal(pid_t pid) {
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t r = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (r <= 0) return 0;
+  buf[r] = 0;
+  long nr;
+  unsigned long long arg0;
+  if (sscanf(buf, "%ld 0x%llx", &nr, &arg0) != 2) return 0;
+  if (nr != SYS_read && nr != SYS_readv && nr != SYS_pread64) return 0;
+  char link[PATH_MAX];
+  snprintf(path, sizeof path, "/proc/%d/fd/%llu", (int)pid, arg0);
+  ssize_t l = readlink(path, link, sizeof link - 1);
+  if (l <= 0) return 0;
+  link[l] = 0;
+  return strcmp(link, slave_name) == 0 || strcmp(link, "/dev/tty") == 0;
+}
+
+static int foreground_wants_input(void) {
+  pid_t fg = tcgetpgrp(master_fd);
+  if (fg <= 0) return 0;
+  struct proc_info *list;
+  size_t n = read_processes(&list);
+  int wants = 0;
+  for (size_t i = 0; i < n && !wants; i++) {
+    if (list[i].pgrp == fg && list[i].state == 'S' && reads_terminal(list[i].pid)) wants = 1;
+  }
+  free(list);
+  return wants;
+}
+
+// ---- children ------------------------------------------------------------
+static void reap(int options) {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, options);
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid <= 0) return;
+    if (pid == main_pid && main_alive) {
+      main_alive = 0;
+      main_status = status;
+      main_exit_ms = now_ms();
+      if (WIFSIGNALED(status)) send_text_frame('X', "signal %d", WTERMSIG(status));
+      else send_text_frame('X', "exit %d", WEXITSTATUS(status));
+    }
+  }
+}
+
+static void reap_children(void) { reap(WNOHANG); }
+
+static int has_children(void) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+static void finish_command(void) {
+  if (done_sent) return;
+  flush_held_cr();
+  if (total_bytes > opt_limit) send_text_frame('T', "%lld %s", total_bytes, keep_path);
+  if (keep_fd >= 0) close(keep_fd);
+  keep_fd = -1;
+  send_frame('D', NULL, 0);
+  done_sent = 1;
+}
+
+static void kill_everything_and_exit(void) {
+  kill_descendants(1);
+  reap(0);  // every descendant is dying: wait for all of them
+  if (master_fd >= 0) {
+    char buf[65536];
+    ssize_t r;
+    while (!done_sent && (r = read(master_fd, buf, sizeof buf)) > 0) on_terminal_bytes(buf, (size_t)r);
+  }
+  finish_command();
+  flush_frames_blocking();
+  _exit(0);
+}
+
+// ---- setup ---------------------------------------------------------------
+static void fail(const char *what) {
+  send_text_frame('E', "%s: %s", what, strerror(errno));
+  send_frame('D', NULL, 0);
+  flush_frames_blocking();
+  _exit(1);
+}
+
+static void join_cgroup(void) {
+  char dir[PATH_MAX], file[PATH_MAX + 32], text[32];
+  snprintf(dir, sizeof dir, "%s/run-%d", opt_cgroup, (int)getpid());
+  if (mkdir(dir, 0755) < 0 && errno != EEXIST) return;
+  int n = snprintf(text, sizeof text, "%ld\n", opt_max_procs);
+  snprintf(file, sizeof file, "%s/pids.max", dir);
+  int fd = open(file, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) { write_all(fd, text, (size_t)n); close(fd); }
+  snprintf(file, sizeof file, "%s/cgroup.procs", dir);
+  fd = open(file, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) { write_all(fd, "0\n", 2); close(fd); }
+}
+
+// What the command's process gets: default signal state, only fds 0-2.
+static void exec_command(int own_session, int slave_fd) {
+  if (own_session) setpgid(0, 0);
+  if (slave_fd >= 0) {
+    if (!own_session) {
+      setsid();
+      ioctl(slave_fd, TIOCSCTTY, 0);
+    } else {
+      tcsetpgrp(slave_fd, getpid());  // SIGTTOU is still ignored here
+    }
+    int in = opt_stdin ? slave_fd : open("/dev/null", O_RDONLY);
+    dup2(in, 0);
+    dup2(slave_fd, 1);
+    dup2(slave_fd, 2);
+  }
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+    for (int fd = 3; fd < 65536; fd++) close(fd);
+  }
+  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  sigset_t empty;
+  sigemptyset(&empty);
+  sigprocmask(SIG_SETMASK, &empty, NULL);
+  if (opt_nproc > 0) {
+    struct rlimit rl = {(rlim_t)opt_nproc, (rlim_t)opt_nproc};
+    setrlimit(RLIMIT_NPROC, &rl);
+  }
+  if (opt_cwd && chdir(opt_cwd) < 0) {
+    fprintf(stderr, "cd: %s: %s\n", opt_cwd, strerror(errno));
+    _exit(1);
+  }
+  execl("/bin/bash", "bash", "-c", opt_command, (char *)NULL);
+  fprintf(stderr, "/bin/bash: %s\n", strerror(errno));
+  _exit(127);
+}
+
+static int open_terminal(int own_session, int *slave_out) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) fail("cannot open a pseudo-terminal");
+  if (grantpt(master) < 0 || unlockpt(master) < 0) fail("cannot unlock the pseudo-terminal");
+  if (ptsname_r(master, slave_name, sizeof slave_name) != 0) fail("cannot name the pseudo-terminal");
+  int slave = open(slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) fail("cannot open the terminal");
+  if (own_session && ioctl(slave, TIOCSCTTY, 0) < 0) fail("cannot take the terminal");
+  struct termios t;
+  if (tcgetattr(slave, &t) == 0) {
+    // The frontend shows what the user typed: no echo. Everything else stays
+    // a normal terminal (ONLCR, ICANON, ISIG for ^C).
+    t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+    tcsetattr(slave, TCSANOW, &t);
+  }
+  struct winsize ws = {(unsigned short)opt_rows, (unsigned short)opt_cols, 0, 0};
+  ioctl(master, TIOCSWINSZ, &ws);
+  *slave_out = slave;
+  return master;
+}
+
+static void parse_args(int argc, char **argv) {
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--")) { i++; break; }
+    if (!strcmp(a, "--pipes")) opt_pipes = 1;
+    else if (!strcmp(a, "--stdin")) opt_stdin = 1;
+    else if (v && !strcmp(a, "--cwd")) { opt_cwd = v; i++; }
+    else if (v && !strcmp(a, "--tmpdir")) { opt_tmpdir = v; i++; }
+    else if (v && !strcmp(a, "--cgroup")) { opt_cgroup = v; i++; }
+    else if (v && !strcmp(a, "--limit")) { opt_limit = atoll(v); i++; }
+    else if (v && !strcmp(a, "--cols")) { opt_cols = atoi(v); i++; }
+    else if (v && !strcmp(a, "--rows")) { opt_rows = atoi(v); i++; }
+    else if (v && !strcmp(a, "--max-procs")) { opt_max_procs = atol(v); i++; }
+    else if (v && !strcmp(a, "--nproc")) { opt_nproc = atol(v); i++; }
+    else { fprintf(stderr, "sockbook-run: unknown option %s\n", a); exit(2); }
+  }
+  if (i != argc - 1) {
+    fprintf(stderr, "usage: sockbook-run [options] -- COMMAND\n");
+    exit(2);
+  }
+  opt_command = argv[i];
+  if (opt_limit < 0) opt_limit = 0;
+}
+
+// ---- control messages ----------------------------------------------------
+static unsigned char ctl_buf[65536 + 8];
+static size_t ctl_len;
+
+static void interrupt_command(void) {
+  pid_t fg = master_fd >= 0 ? tcgetpgrp(master_fd) : -1;
+  if (fg > 0) kill(-fg, SIGINT);
+  if (main_alive) kill(-main_pid, SIGINT);
+  interrupt_deadline_ms = now_ms() + INTERRUPT_KILL_MS;
+}
+
+static void handle_control(void) {
+  ssize_t r = read(CONTROL_FD, ctl_buf + ctl_len, sizeof ctl_buf - ctl_len);
+  if (r == 0) kill_everything_and_exit();
+  if (r < 0) {
+    if (errno == EINTR || errno == EAGAIN) return;
+    kill_everything_and_exit();
+  }
+  ctl_len += (size_t)r;
+  size_t off = 0;
+  while (off < ctl_len) {
+    unsigned char op = ctl_buf[off];
+    size_t left = ctl_len - off;
+    if (op == 'i') { interrupt_command(); off += 1; }
+    else if (op == 'k') kill_everything_and_exit();
+    else if (op == 's') {
+      if (left < 2) break;
+      if (main_alive) kill(main_pid, ctl_buf[off + 1]);
+      off += 2;
+    } else if (op == 'w') {
+      if (left < 5) break;
+      size_t len = ctl_buf[off + 1] | ctl_buf[off + 2] << 8 | ctl_buf[off + 3] << 16 | (size_t)ctl_buf[off + 4] << 24;
+      if (len > sizeof ctl_buf - 8) len = sizeof ctl_buf - 8;
+      if (left < 5 + len) break;
+      if (master_fd >= 0) write_all(master_fd, (char *)ctl_buf + off + 5, len);
+      waiting_input = 0;
+      last_activity_ms = now_ms();
+      off += 5 + len;
+    } else off += 1;  // unknown bytes are skipped
+  }
+  memmove(ctl_buf, ctl_buf + off, ctl_len - off);
+  ctl_len -= off;
+}
+
+int main(int argc, char **argv) {
+  parse_args(argc, argv);
+  if (fcntl(CONTROL_FD, F_GETFD) < 0 || fcntl(FRAME_FD, F_GETFD) < 0) {
+    fprintf(stderr, "sockbook-run: fds 3 (control) and 4 (frames) must be open\n");
+    return 2;
+  }
+  fcntl(FRAME_FD, F_SETFL, fcntl(FRAME_FD, F_GETFL) | O_NONBLOCK);
+  fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC);
+  fcntl(FRAME_FD, F_SETFD, FD_CLOEXEC);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGTTOU, SIG_IGN);
+  signal(SIGTTIN, SIG_IGN);
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fail("cannot become a subreaper");
+  if (opt_cgroup && opt_max_procs > 0) join_cgroup();
+
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGHUP);
+  sigaddset(&handled, SIGINT);
+  sigprocmask(SIG_BLOCK, &handled, NULL);
+  int sig_fd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sig_fd < 0) fail("signalfd");
+
+  int own_session = getsid(0) == getpid() || setsid() >= 0;
+  int slave_fd = -1;
+  if (!opt_pipes) master_fd = open_terminal(own_session, &slave_fd);
+
+  main_pid = fork();
+  if (main_pid < 0) fail("cannot start the command: fork");
+  if (main_pid == 0) exec_command(own_session, slave_fd);
+  main_alive = 1;
+  command_sid = own_session ? getpid() : main_pid;
+  if (own_session) setpgid(main_pid, main_pid);
+  if (slave_fd >= 0) close(slave_fd);
+  if (opt_pipes) {
+    // Only the command holds the kernel's pipes now, so they end with it.
+    int null_fd = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2; fd++) dup2(null_fd, fd);
+    if (null_fd > 2) close(null_fd);
+  } else {
+    fcntl(master_fd, F_SETFL, fcntl(master_fd, F_GETFL) | O_NONBLOCK);
+  }
+  send_text_frame('P', "%d", (int)main_pid);
+  last_activity_ms = now_ms();
+
+  int master_open = master_fd >= 0;
+  char buf[65536];
+  for (;;) {
+    long long now = now_ms();
+    if (!main_alive && !done_sent) {
+      long long quiet_since = last_activity_ms > main_exit_ms ? last_activity_ms : main_exit_ms;
+      if (!master_open || now - quiet_since >= GRACE_MS) finish_command();
+    }
+    if (interrupt_deadline_ms && now >= interrupt_deadline_ms) {
+      interrupt_deadline_ms = 0;
+      kill_descendants(0);
+    }
+    if (master_open && main_alive && !waiting_input && now - last_activity_ms >= INPUT_IDLE_MS &&
+        now >= next_input_check_ms) {
+      next_input_check_ms = now + INPUT_IDLE_MS;
+      if (foreground_wants_input()) {
+        if (opt_stdin) {
+          flush_held_cr();
+          send_frame('I', NULL, 0);
+          waiting_input = 1;
+        } else {
+          // stdin is /dev/null, but a program that opened /dev/tty gets EOF too.
+          struct termios t;
+          char eof = tcgetattr(master_fd, &t) == 0 ? (char)t.c_cc[VEOF] : 4;
+          write_all(master_fd, &eof, 1);
+          last_activity_ms = now;
+        }
+      }
+    }
+    flush_frames();
+    if (frame_fd_broken) kill_everything_and_exit();
+    if (done_sent && outq_len == 0 && !has_children()) break;
+
+    struct pollfd fds[4];
+    int nfds = 0;
+    fds[nfds++] = (struct pollfd){.fd = CONTROL_FD, .events = POLLIN};
+    fds[nfds++] = (struct pollfd){.fd = sig_fd, .events = POLLIN};
+    fds[nfds++] = (struct pollfd){.fd = FRAME_FD, .events = outq_len ? POLLOUT : 0};
+    if (master_open) fds[nfds++] = (struct pollfd){.fd = master_fd, .events = POLLIN};
+
+    long long timeout = -1;
+    now = now_ms();
+    if (!main_alive && !done_sent) timeout = GRACE_MS;
+    if (master_open && main_alive && !waiting_input) {
+      long long wake = last_activity_ms + INPUT_IDLE_MS;
+      if (next_input_check_ms > wake) wake = next_input_check_ms;
+      long long t = wake > now ? wake - now : 0;
+      if (timeout < 0 || t < timeout) timeout = t;
+    }
+    if (interrupt_deadline_ms) {
+      long long t = interrupt_deadline_ms > now ? interrupt_deadline_ms - now : 0;
+      if (timeout < 0 || t < timeout) timeout = t;
+    }
+    if (poll(fds, (nfds_t)nfds, (int)timeout) < 0 && errno != EINTR) fail("poll");
+
+    if (fds[1].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      while (read(sig_fd, &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo == SIGINT) interrupt_command();
+        else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP) kill_everything_and_exit();
+      }
+      reap_children();
+    }
+    if (master_open && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t r = read(master_fd, buf, sizeof buf);
+      if (r > 0) {
+        if (!done_sent) on_terminal_bytes(buf, (size_t)r);  // later output has no cell to go to
+        last_activity_ms = now_ms();
+      } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+        master_open = 0;  // EIO: no process holds the terminal any more
+      }
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) handle_control();
+    reap_children();  // a SIGCHLD may have been merged with an earlier one
+  }
+  flush_frames_blocking();
+  return 0;
+}

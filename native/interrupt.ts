@@ -1,0 +1,161 @@
+// Making blocking calls interruptible.
+//
+// Synchronous form: Node installs its signal handlers with SA_RESTART, so a
+// SIGINT arriving during read()/accept() would be handled and the call
+// silently restarted. poll-family calls are never restarted, so a blocking
+// call first waits with ppoll()/epoll_pwait(), with every signal but SIGINT
+// blocked for the duration of the wait: an EINTR there can only be SIGINT,
+// and becomes a KeyboardInterrupt. (Other signals stay pending, or go to
+// another thread, and are handled as usual.)
+//
+// Asynchronous form: the call runs on koffi's worker threads in slices of at
+// most SLICE_MS; between slices the promise checks whether
+// interruptPendingCalls() was called since it started, and rejects with
+// KeyboardInterrupt if so.
+import koffi from 'koffi';
+import { cfunc, type CFunction } from './koffi-types';
+import { constants } from './constants';
+import { KeyboardInterrupt, SyscallError } from './errors';
+
+/** The longest a worker-thread slice of an async call blocks, so an interrupt is seen within it. */
+export const SLICE_MS = 100;
+
+const sigfillset = cfunc('int sigfillset(void *set)');
+const sigdelset = cfunc('int sigdelset(void *set, int signo)');
+const ppoll = cfunc('int ppoll(void *fds, nfds_t nfds, const timespec *timeout, const void *sigmask)');
+const pollC = cfunc('int poll(void *fds, nfds_t nfds, int timeout)');
+const fcntlC = cfunc('int fcntl(int fd, int cmd, ...)');
+
+/** The signal mask in force during a synchronous wait: everything blocked except SIGINT. */
+export const onlySigint: Buffer = (() => {
+  const set = Buffer.alloc(koffi.sizeof('sigset_t'));
+  sigfillset(set);
+  sigdelset(set, constants.SIGINT);
+  return set;
+})();
+
+const pollfdSize = koffi.sizeof('pollfd');
+const reventsOffset = koffi.offsetof('pollfd', 'revents');
+
+function pollfd(fd: number, events: number): Buffer {
+  const buf = Buffer.alloc(pollfdSize);
+  koffi.encode(buf, 0, 'pollfd', { fd, events, revents: 0 });
+  return buf;
+}
+
+/** True if the descriptor is in blocking mode (no O_NONBLOCK); throws EBADF for a bad fd. */
+export function isBlocking(fd: number, syscall: string): boolean {
+  const flags = fcntlC(fd, constants.F_GETFL, 'int', 0) as number;
+  if (flags < 0) throw new SyscallError(syscall, koffi.errno());
+  return (flags & constants.O_NONBLOCK) === 0;
+}
+
+/**
+ * Waits without a timeout until `fd` has one of `events` (POLLIN, POLLOUT),
+ * interruptible by SIGINT. Returns the revents. `syscall` names the call the
+ * wait belongs to, for errors.
+ */
+export function waitFor(fd: number, events: number, syscall: string): number {
+  const buf = pollfd(fd, events);
+  const n = ppoll(buf, 1, null, onlySigint) as number;
+  if (n < 0) {
+    const errno = koffi.errno();
+    if (errno === constants.EINTR) throw new KeyboardInterrupt(syscall);
+    throw new SyscallError(syscall, errno);
+  }
+  return koffi.decode(buf, reventsOffset, 'short') as number;
+}
+
+/** Throws KeyboardInterrupt if a synchronous call failed with EINTR, else SyscallError. */
+export function failSync(syscall: string, errno: number): never {
+  if (errno === constants.EINTR) throw new KeyboardInterrupt(syscall);
+  throw new SyscallError(syscall, errno);
+}
+
+// ---- async calls ----------------------------------------------------------
+
+let generation = 0;
+let pending = 0;
+
+/**
+ * Interrupts every async call in progress (epoll_wait_async, accept4_async,
+ * read_async, ...): each rejects with KeyboardInterrupt within SLICE_MS.
+ * Calls started afterwards are not affected. The executor calls this from its
+ * SIGINT listener. Returns how many calls were pending.
+ */
+export function interruptPendingCalls(): number {
+  generation++;
+  return pending;
+}
+
+/** How many async libc calls are in progress. */
+export function pendingCallCount(): number {
+  return pending;
+}
+
+/** What one koffi call on a worker thread returned, with the errno it left there. */
+export interface AsyncResult {
+  result: number;
+  errno: number;
+}
+
+/** Runs a koffi function on a worker thread. */
+export function callAsync(fn: CFunction, ...args: unknown[]): Promise<AsyncResult> {
+  return new Promise((resolve, reject) => {
+    fn.async(...args, (err: unknown, result: unknown) => {
+      const errno = koffi.errno(); // the worker's errno, as koffi hands it to this callback
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve({ result: Number(result), errno });
+    });
+  });
+}
+
+/**
+ * The loop behind every async call: `attempt(sliceMs)` runs one bounded
+ * slice on a worker thread and returns the final value, or undefined to try
+ * again. `timeoutMs` < 0 means no limit; when it runs out, `onTimeout()` is
+ * the result. Rejects with KeyboardInterrupt after interruptPendingCalls().
+ */
+export async function sliced<T>(
+  syscall: string,
+  timeoutMs: number,
+  attempt: (sliceMs: number) => Promise<T | undefined>,
+  onTimeout: () => T,
+): Promise<T> {
+  const started = generation;
+  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+  pending++;
+  try {
+    for (;;) {
+      if (generation !== started) throw new KeyboardInterrupt(syscall);
+      const left = deadline - Date.now();
+      const value = await attempt(Math.max(0, Math.min(SLICE_MS, left)));
+      if (value !== undefined) return value;
+      if (generation !== started) throw new KeyboardInterrupt(syscall);
+      if (Date.now() >= deadline) return onTimeout();
+    }
+  } finally {
+    pending--;
+  }
+}
+
+/**
+ * Waits on a worker thread, in slices, until `fd` has one of `events`.
+ * Resolves to the revents; rejects on interrupt or a poll error.
+ */
+export function waitForAsync(fd: number, events: number, syscall: string): Promise<number> {
+  return sliced(
+    syscall,
+    -1,
+    async (sliceMs) => {
+      const buf = pollfd(fd, events);
+      const { result, errno } = await callAsync(pollC, buf, 1, sliceMs);
+      if (result < 0) {
+        if (errno === constants.EINTR) return undefined;
+        throw new SyscallError(syscall, errno);
+      }
+      return result > 0 ? (koffi.decode(buf, reventsOffset, 'short') as number) : undefined;
+    },
+    () => 0,
+  );
+}

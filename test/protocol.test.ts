@@ -1,0 +1,211 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Signer } from '../kernel/wire/signer';
+import type { Message } from '../kernel/wire/message';
+import { KernelClient } from './support/kernel-client';
+
+const types = (messages: Message[]) => messages.map((m) => m.header.msg_type);
+const stateOf = (m: Message) => (m.header.msg_type === 'status' ? String(m.content.execution_state) : '');
+
+describe('protocol over real ZeroMQ sockets', function () {
+  this.timeout(60000);
+  let kernel: KernelClient;
+
+  before(async () => {
+    kernel = await KernelClient.start();
+  });
+  after(async () => {
+    await kernel?.close();
+  });
+
+  it('answers kernel_info on shell and control, with busy/idle parented to the request', async () => {
+    for (const channel of ['shell', 'control'] as const) {
+      const reply = await kernel.request(channel, 'kernel_info_request', {});
+      assert.equal(reply.header.msg_type, 'kernel_info_reply');
+      assert.equal(reply.content.protocol_version, '5.3');
+      assert.equal(reply.content.implementation, 'sockbook');
+      const info = reply.content.language_info as Record<string, unknown>;
+      assert.equal(info.name, 'typescript');
+      assert.equal(info.file_extension, '.ts');
+      assert.ok(Array.isArray(reply.content.help_links) && reply.content.help_links.length > 0);
+      const statuses = (await kernel.waitIdle(String(reply.parent_header.msg_id))).map(stateOf).filter(Boolean);
+      assert.deepEqual(statuses, ['busy', 'idle']);
+    }
+  });
+
+  it('executes, publishes execute_input and counts executions', async () => {
+    const first = await kernel.execute('console.log("hello, world")');
+    assert.equal(first.reply.content.status, 'ok');
+    const count = Number(first.reply.content.execution_count);
+    assert.deepEqual(types(first.outputs), ['status', 'execute_input', 'stream', 'status']);
+    assert.equal(KernelClient.streamText(first.outputs), 'hello, world\n');
+    const second = await kernel.execute('1 + 1');
+    assert.equal(second.reply.content.execution_count, count + 1);
+    const result = second.outputs.find((m) => m.header.msg_type === 'execute_result');
+    assert.deepEqual(result?.content.data, { 'text/plain': '2' });
+    assert.equal(result?.content.execution_count, count + 1);
+    const unstored = await kernel.execute('2 + 2', { store_history: false });
+    assert.equal(unstored.reply.content.execution_count, count + 1);
+  });
+
+  it('sends nothing but status for a silent request', async () => {
+    const { reply, outputs } = await kernel.execute('console.log("quiet"); 42', { silent: true });
+    assert.equal(reply.content.status, 'ok');
+    assert.deepEqual(types(outputs), ['status', 'status']);
+  });
+
+  it('evaluates user_expressions', async () => {
+    await kernel.execute('const answer = 6 * 7');
+    const { reply } = await kernel.execute('', { user_expressions: { a: 'answer + 1', bad: 'nope.nope' } });
+    const expressions = reply.content.user_expressions as Record<string, Record<string, unknown>>;
+    assert.equal(expressions.a.status, 'ok');
+    assert.deepEqual(expressions.a.data, { 'text/plain': '43' });
+    assert.equal(expressions.bad.status, 'error');
+  });
+
+  it('drops a message with a wrong signature and never executes it', async () => {
+    const marker = path.join(kernel.dir, 'forged-ran');
+    const forger = new Signer('hmac-sha256', 'not-the-key');
+    const code = `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x')`;
+    const forged = await kernel.send('shell', 'execute_request', { code, silent: false }, forger);
+    const unsigned = kernel.message('execute_request', { code, silent: false }, new Signer('hmac-sha256', ''));
+    await kernel.sendFrames('shell', unsigned.frames);
+    const { reply } = await kernel.execute('1');
+    assert.equal(reply.content.status, 'ok');
+    assert.equal(existsSync(marker), false);
+    assert.equal(kernel.outputsOf(forged).length, 0);
+    assert.equal(kernel.outputsOf(unsigned.msgId).length, 0);
+    assert.match(kernel.stderr, /invalid signature/);
+  });
+
+  it('survives malformed frames and unknown message types', async () => {
+    await kernel.sendFrames('shell', [Buffer.from('garbage')]);
+    await kernel.sendFrames('shell', [Buffer.from('<IDS|MSG>'), Buffer.from('sig')]);
+    const body = [Buffer.from('{not json'), Buffer.from('{}'), Buffer.from('{}'), Buffer.from('{}')];
+    await kernel.sendFrames('shell', [Buffer.from('<IDS|MSG>'), Buffer.from(kernel.signer.sign(body)), ...body]);
+    const arrayHeader = [Buffer.from('[]'), Buffer.from('{}'), Buffer.from('{}'), Buffer.from('{}')];
+    await kernel.sendFrames('control', [Buffer.from('<IDS|MSG>'), Buffer.from(kernel.signer.sign(arrayHeader)), ...arrayHeader]);
+    await kernel.send('shell', 'no_such_request', {});
+    const reply = await kernel.request('shell', 'kernel_info_request', {});
+    assert.equal(reply.content.status, 'ok');
+    assert.match(kernel.stderr, /unknown shell message type 'no_such_request'/);
+  });
+
+  it('aborts queued executes after an error when stop_on_error is set', async () => {
+    const failing = kernel.execute('throw new Error("boom")');
+    const queued = kernel.execute('console.log("should not run")');
+    const notStopping = kernel.execute('console.log("runs")', { stop_on_error: false });
+    const [a, b, c] = await Promise.all([failing, queued, notStopping]);
+    assert.equal(a.reply.content.status, 'error');
+    assert.equal(a.reply.content.ename, 'Error');
+    assert.equal(a.reply.content.evalue, 'boom');
+    assert.ok(a.outputs.some((m) => m.header.msg_type === 'error'));
+    assert.equal(b.reply.content.status, 'aborted');
+    assert.equal(KernelClient.streamText(b.outputs), '');
+    assert.equal(c.reply.content.status, 'aborted');
+    const after = await kernel.execute('console.log("runs again")');
+    assert.equal(after.reply.content.status, 'ok');
+    assert.equal(KernelClient.streamText(after.outputs), 'runs again\n');
+  });
+
+  it('keeps heartbeat and control under 100 ms during a busy loop, then interrupts it', async () => {
+    await kernel.execute('let kept = "still here"');
+    const { frames, msgId } = kernel.message('execute_request', { code: 'while (true) {}', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    const replied = kernel.reply(msgId, 20000);
+    await kernel.sendFrames('shell', frames);
+    await kernel.waitFor(() => kernel.outputsOf(msgId).some((m) => m.header.msg_type === 'execute_input'));
+    await new Promise((r) => setTimeout(r, 300));
+    const beats: number[] = [];
+    for (let i = 0; i < 5; i++) beats.push(await kernel.heartbeat());
+    const started = Date.now();
+    await kernel.request('control', 'kernel_info_request', {});
+    const controlMs = Date.now() - started;
+    assert.ok(Math.max(...beats) < 100, `heartbeat took ${beats.join(', ')} ms`);
+    assert.ok(controlMs < 100, `control kernel_info took ${controlMs} ms`);
+    const interruptAt = Date.now();
+    const interruptReply = await kernel.request('control', 'interrupt_request', {});
+    assert.equal(interruptReply.content.status, 'ok');
+    const reply = await replied;
+    assert.ok(Date.now() - interruptAt < 2000, 'the busy loop stopped within 2 s');
+    assert.equal(reply.content.status, 'error');
+    assert.equal(reply.content.ename, 'KeyboardInterrupt');
+    const check = await kernel.execute('kept');
+    assert.deepEqual(check.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data, { 'text/plain': "'still here'" });
+  });
+
+  it('interrupts a pending await, also by SIGINT to the kernel process', async () => {
+    for (const how of ['message', 'signal'] as const) {
+      const pending = kernel.execute('await new Promise(() => {})');
+      await new Promise((r) => setTimeout(r, 500));
+      if (how === 'message') await kernel.request('control', 'interrupt_request', {});
+      else kernel.process.kill('SIGINT');
+      const { reply } = await pending;
+      assert.equal(reply.content.ename, 'KeyboardInterrupt', how);
+    }
+    const { reply } = await kernel.execute('1');
+    assert.equal(reply.content.status, 'ok');
+  });
+
+  it('asks for input on the stdin channel', async () => {
+    kernel.stdinHandler = (m) => {
+      if (m.header.msg_type === 'input_request') {
+        assert.equal(m.content.prompt, 'name? ');
+        const { frames } = kernel.message('input_reply', { value: 'Ada' });
+        void kernel.sendFrames('stdin', frames);
+      }
+    };
+    const { outputs } = await kernel.execute('const who = await input("name? "); console.log(`hi ${who}`)', { allow_stdin: true });
+    kernel.stdinHandler = null;
+    assert.equal(KernelClient.streamText(outputs), 'hi Ada\n');
+  });
+
+  it('answers history: tail, range and search', async () => {
+    await kernel.execute('const historyMarker = 1');
+    const tail = await kernel.request('shell', 'history_request', { hist_access_type: 'tail', n: 2, output: false, raw: true });
+    const rows = tail.content.history as [number, number, string][];
+    assert.equal(rows.length, 2);
+    assert.equal(rows[1][2], 'const historyMarker = 1');
+    const range = await kernel.request('shell', 'history_request', { hist_access_type: 'range', session: 0, start: 1, stop: 3, raw: true, output: false });
+    assert.deepEqual((range.content.history as [number, number, string][]).map((r) => r[1]), [1, 2]);
+    const search = await kernel.request('shell', 'history_request', { hist_access_type: 'search', pattern: 'const history*', raw: true, output: false });
+    assert.deepEqual((search.content.history as [number, number, string][]).map((r) => r[2]), ['const historyMarker = 1']);
+  });
+
+  it('answers comm_info and closes comms it has no target for', async () => {
+    const info = await kernel.request('shell', 'comm_info_request', {});
+    assert.deepEqual(info.content, { status: 'ok', comms: {} });
+    const open = await kernel.send('shell', 'comm_open', { comm_id: 'c1', target_name: 'nothing', data: {} });
+    const messages = await kernel.waitIdle(open);
+    const close = messages.find((m) => m.header.msg_type === 'comm_close');
+    assert.equal(close?.content.comm_id, 'c1');
+  });
+});
+
+describe('kernel life cycle', function () {
+  this.timeout(60000);
+
+  it('works over ipc with an empty key (signing disabled)', async () => {
+    const kernel = await KernelClient.start({ transport: 'ipc', key: '' });
+    try {
+      const { reply, outputs } = await kernel.execute('console.log("over ipc")');
+      assert.equal(reply.content.status, 'ok');
+      assert.equal(KernelClient.streamText(outputs), 'over ipc\n');
+    } finally {
+      await kernel.close();
+    }
+  });
+
+  it('shuts down on request, with and without restart', async () => {
+    for (const restart of [false, true]) {
+      const kernel = await KernelClient.start();
+      try {
+        const reply = await kernel.request('control', 'shutdown_request', { restart });
+        assert.deepEqual(reply.content, { status: 'ok', restart });
+        assert.equal(await kernel.waitExit(), 0);
+      } finally {
+        await kernel.close();
+      }
+    }
+  });
+});

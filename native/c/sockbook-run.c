@@ -142,7 +142,7 @@ static size_t head_len, head_cap;
 static long long total_bytes;
 static int keep_fd = -1;
 static char keep_path[PATH_MAX];
-static int held_cr;  // a '\r' that may start a "\r\n"
+static size_t held_cr;  // '\r's that may end in '\n'
 
 static void write_all(int fd, const char *p, size_t n) {
   while (n) {
@@ -193,28 +193,36 @@ static void emit_text(const char *p, size_t n) {
   if (keep_fd >= 0) write_all(keep_fd, p, n);
 }
 
-// Folds the terminal's "\r\n" into "\n"; a lone '\r' (progress bars) stays.
+// Folds "\r\n" (and "\r\r\n", what the terminal makes of a program's own
+// "\r\n") into "\n", as notebook frontends do; a lone '\r' (progress bars) stays.
+static void emit_held_cr(void) {
+  static const char crs[64] = "\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r"
+                              "\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r";
+  while (held_cr) {
+    size_t k = held_cr < sizeof crs ? held_cr : sizeof crs;
+    emit_text(crs, k);
+    held_cr -= k;
+  }
+}
+
 static void on_terminal_bytes(const char *p, size_t n) {
-  char out[65536 + 1];
+  char out[65536];
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     char c = p[i];
-    if (held_cr) {
-      held_cr = 0;
-      if (c != '\n') out[m++] = '\r';
+    if (c == '\r') { held_cr++; continue; }
+    if (held_cr && c != '\n') {
+      emit_text(out, m);
+      m = 0;
+      emit_held_cr();
     }
-    if (c == '\r') held_cr = 1;
-    else out[m++] = c;
+    held_cr = 0;
+    out[m++] = c;
   }
   emit_text(out, m);
 }
 
-static void flush_held_cr(void) {
-  if (held_cr) {
-    held_cr = 0;
-    emit_text("\r", 1);
-  }
-}
+static void flush_held_cr(void) { emit_held_cr(); }
 
 // ---- the process tree, from /proc ----------------------------------------
 struct proc_info {

@@ -19,7 +19,8 @@ export type Bytes = Uint8Array;
 
 /** Checks a (buffer, count) pair and returns the count to use. */
 export function byteCount(syscall: string, buf: Bytes, count: number | undefined): number {
-  if (!(buf instanceof Uint8Array)) throw new TypeError(`${syscall}: expected a Buffer or Uint8Array`);
+  // ArrayBuffer.isView, not instanceof: cells may run in another realm (vm context).
+  if (!ArrayBuffer.isView(buf)) throw new TypeError(`${syscall}: expected a Buffer or Uint8Array`);
   const n = count ?? buf.byteLength;
   if (!Number.isInteger(n) || n < 0 || n > buf.byteLength) {
     throw new RangeError(`${syscall}: count ${n} does not fit the ${buf.byteLength}-byte buffer`);

@@ -7,6 +7,7 @@ import { koffi, library } from './koffi-types';
 import * as addrinfo from './addrinfo';
 import * as epoll from './epoll';
 import * as fileio from './fileio';
+import * as polling from './poll';
 import * as sockaddr from './sockaddr';
 import * as signals from './signals';
 import * as sockets from './sockets';
@@ -20,17 +21,23 @@ export type { ConstantName, ErrnoName } from './constant-names';
 export type { Sigset, SignalfdSiginfo } from './signals';
 export type { Itimerspec, Timespec } from './timers';
 export type { PrintfArg } from './stdio';
+export type { Pollfd } from './poll';
 export type { SockaddrLike } from './sockaddr';
 export { GaiError, KeyboardInterrupt, SyscallError, interruptPendingCalls, pendingCallCount };
 export { Sockaddr } from './sockaddr';
 
+// Argument-checking helpers the modules share are not part of the API.
+const { byteCount: _byteCount, ...fileioApi } = fileio;
+const { addressArgs: _addressArgs, ...sockaddrApi } = sockaddr;
+
 export const libc = Object.freeze({
   ...constants,
   ...sockets,
-  ...fileio,
+  ...fileioApi,
+  ...polling,
   ...epoll,
   ...addrinfo,
-  ...sockaddr,
+  ...sockaddrApi,
   ...signals,
   ...timers,
   ...stdio,

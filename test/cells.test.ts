@@ -46,8 +46,8 @@ describe('cells: course file magics', () => {
   });
 
   it('an empty body gives a file of the header and two empty lines', () => {
-    assert.equal(filePlan('%%cpp a.c').content, '// %%cpp a.c\n\n');
-    assert.equal(filePlan('%%cpp a.c\n').content, '// %%cpp a.c\n\n');
+    assert.equal(filePlan('%%cpp a.c').content, '// %%cpp a.c\n\n\n');
+    assert.equal(filePlan('%%cpp a.c\n').content, '// %%cpp a.c\n\n\n');
   });
 
   it('keeps the arguments as written in the header (IPython drops the first space and trailing blanks)', () => {
@@ -214,7 +214,7 @@ describe('cells: other cell kinds', () => {
   });
 
   it('line magics alone in a cell', () => {
-    assert.deepEqual(planCell('%cd /tmp/work'), { kind: 'line-magic', name: 'cd', argument: '/tmp/work' });
+    assert.deepEqual(planCell('%cd ../notes dir'), { kind: 'line-magic', name: 'cd', argument: '../notes dir' });
     assert.deepEqual(planCell('\n%pwd\n'), { kind: 'line-magic', name: 'pwd', argument: '' });
     assert.deepEqual(planCell('%strict on'), { kind: 'line-magic', name: 'strict', argument: 'on' });
     assert.deepEqual(planCell('%epoll 1234'), { kind: 'line-magic', name: 'epoll', argument: '1234' });
@@ -274,6 +274,8 @@ describe('cells: Python is recognised, TypeScript is not mistaken for it', () =>
     'const o = { from: 1, import: 2 }\no.from',
     'libc.epoll_create1(0)',
     '!flag && console.log("no flag")\nconst y = 2',
+    'const script = `\nimport os\nprint("hi", end="")\n`\nsh(`python3 -c \'${script}\'`)',
+    '/*\ndef f(x):\n    return x\n*/\nconst f = (x: number) => x',
   ];
   for (const code of typescriptCells) {
     it(`keeps TypeScript as TypeScript: ${JSON.stringify(code.split('\n')[0])}`, () => {

@@ -35,8 +35,11 @@ describe('runner', function () {
       command,
       cwd: dir,
       allowStdin: false,
-      onOutput: (text) => chunks.push({ at: Date.now() - start, text }),
       ...extra,
+      onOutput: (text) => {
+        chunks.push({ at: Date.now() - start, text });
+        extra.onOutput?.(text);
+      },
     });
     if (result.fullOutputFile) keptFiles.push(result.fullOutputFile);
     return { result, output: chunks.map((c) => c.text).join(''), chunks, ms: Date.now() - start };
@@ -118,7 +121,7 @@ describe('runner', function () {
       let calls = 0;
       let result: RunResult;
       try {
-        ({ result } = await runCommand({
+        result = await runCommand({
           command: 'yes 0123456789abcdef | head -c 50000000',
           cwd: dir,
           allowStdin: false,
@@ -126,7 +129,7 @@ describe('runner', function () {
             shown += text.length;
             calls++;
           },
-        }));
+        });
       } finally {
         clearInterval(timer);
       }
@@ -211,6 +214,24 @@ describe('runner', function () {
       assert.deepEqual(listStarted(), []);
     });
 
+    it('spares a daemon at interrupt (it left the session) while the rest of the command dies', async () => {
+      const controller = new AbortController();
+      const { result, output } = await run('./daemon; echo "shell $$"; sleep 100', {
+        signal: controller.signal,
+        onOutput: (text) => {
+          if (/shell \d+/.test(text)) setTimeout(() => controller.abort(), 100);
+        },
+      });
+      const daemon = Number(/daemon (\d+)/.exec(output)?.[1]);
+      const shell = Number(/shell (\d+)/.exec(output)?.[1]);
+      assert.ok(daemon > 0 && shell > 0, output);
+      assert.equal(result.interrupted, true);
+      assert.equal(processExists(shell), false);
+      assert.equal(processExists(daemon), true, 'the daemon lives until restart or shutdown');
+      await killAllStarted();
+      assert.equal(processExists(daemon), false);
+    });
+
     it('types the answer to onInputWanted into a program reading its terminal', async () => {
       let asked = 0;
       let promptShownFirst = false;
@@ -228,7 +249,7 @@ describe('runner', function () {
       assert.ok(promptShownFirst, 'the prompt reached onOutput before the question');
       assert.equal(result.exitCode, 0);
       assert.equal(seen, 'number? got 42\n');
-      assert.equal(output, '');
+      assert.equal(output, seen);
     });
 
     it('lets read and cat see end-of-file at once when stdin is not allowed', async () => {

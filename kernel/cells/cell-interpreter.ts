@@ -1,4 +1,4 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { access, appendFile, mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { markdownBundle } from '../display/markdown';
 import type { OutputSink } from '../display/sink';
@@ -73,14 +73,18 @@ export class CellInterpreter implements Interpreter {
   }
 
   private async runFileCell(plan: FileCellPlan, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
-    await this.writeCellFile(path.resolve(this.cwd, plan.path), plan.content, plan.append === true);
-    if (plan.magic === 'writefile') sink.stream('stdout', `${plan.append ? 'Appended to' : 'Writing'} ${plan.path}\n`);
+    const file = path.resolve(this.cwd, plan.path);
+    const existed = await access(file).then(() => true, () => false);
+    await this.writeCellFile(file, plan.content, plan.append === true);
+    if (plan.magic === 'writefile') {
+      // IPython's words for %%writefile
+      sink.stream('stdout', `${plan.append ? 'Appending to' : existed ? 'Overwriting' : 'Writing'} ${plan.path}\n`);
+    }
     for (const action of plan.actions) {
       if (action.kind === 'markdown') {
         sink.display(markdownBundle(action.text));
         continue;
       }
-      sink.display(markdownBundle(`Run: \`${action.command}\``));
       const step = await runCommandStep({ command: action.command, cwd: this.cwd, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${action.command}: ${step.summary ?? 'failed'}`);

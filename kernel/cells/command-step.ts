@@ -35,7 +35,7 @@ export async function runCommandStep(options: CommandStepOptions): Promise<Comma
     else collected.push(text);
   };
 
-  const cached = await lookupCompile(command, cwd).catch(() => ({ cacheable: false as const }));
+  const cached = await lookupCompile(command, cwd, { variant: 'pty' }).catch(() => ({ cacheable: false as const }));
   let result: RunResult;
   if (cached.cacheable && cached.hit) {
     show(cached.output);

@@ -54,13 +54,60 @@ export interface PythonFinding {
   hints: string[];
 }
 
+/**
+ * For each line, whether it starts inside a TypeScript template string or
+ * block comment: text there (an embedded Python script, say) is not code.
+ * A small scanner; `${…}` nesting inside templates is not followed.
+ */
+function linesStartingInText(code: string): boolean[] {
+  const inside: boolean[] = [false];
+  let state: 'code' | 'single' | 'double' | 'template' | 'line-comment' | 'block-comment' = 'code';
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (ch === '\n') {
+      if (state === 'line-comment' || state === 'single' || state === 'double') state = 'code';
+      inside.push(state === 'template' || state === 'block-comment');
+      continue;
+    }
+    switch (state) {
+      case 'code':
+        if (ch === "'") state = 'single';
+        else if (ch === '"') state = 'double';
+        else if (ch === '`') state = 'template';
+        else if (ch === '/' && code[i + 1] === '/') state = 'line-comment';
+        else if (ch === '/' && code[i + 1] === '*') {
+          state = 'block-comment';
+          i++;
+        }
+        break;
+      case 'single':
+      case 'double':
+      case 'template':
+        if (ch === '\\') i++;
+        else if ((state === 'single' && ch === "'") || (state === 'double' && ch === '"') || (state === 'template' && ch === '`')) state = 'code';
+        break;
+      case 'block-comment':
+        if (ch === '*' && code[i + 1] === '/') {
+          state = 'code';
+          i++;
+        }
+        break;
+      case 'line-comment':
+        break;
+    }
+  }
+  return inside;
+}
+
 /** The Python constructs of a cell, or undefined when it may be TypeScript. */
 export function findPython(code: string): PythonFinding | undefined {
   const definesPrint = DEFINES_PRINT.test(code);
   const lines = code.split('\n');
+  const inText = linesStartingInText(code);
   let first: { line: number; text: string } | undefined;
   const hints: string[] = [];
   lines.forEach((text, index) => {
+    if (inText[index]) return;
     for (const marker of MARKERS) {
       if (marker.printOnly && definesPrint) continue;
       if (!marker.pattern.test(text)) continue;

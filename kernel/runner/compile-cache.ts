@@ -338,6 +338,15 @@ interface EntryMeta {
  * it printed and its exit code (only exit code 0 is stored).
  */
 export async function lookupCompile(command: string, cwd: string, options: CompileCacheOptions = {}): Promise<CompileCacheLookup> {
+  try {
+    return await lookup(command, cwd, options);
+  } catch (error) {
+    // An unreadable file or cache dir: the command just runs uncached.
+    return { cacheable: false, reason: `compile cache unavailable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+async function lookup(command: string, cwd: string, options: CompileCacheOptions): Promise<CompileCacheLookup> {
   const env = options.env ?? process.env;
   const invocation = parseCompileCommand(command);
   if (typeof invocation === 'string') return { cacheable: false, reason: invocation };
@@ -411,10 +420,10 @@ async function storeEntry(cacheDir: string, entryDir: string, target: string, ou
   } catch {
     return;
   }
-  await fsp.mkdir(cacheDir, { recursive: true });
   // Built in a temp dir and renamed into place, so a reader never sees half an entry.
   const temporary = path.join(cacheDir, `tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
+    await fsp.mkdir(cacheDir, { recursive: true });
     await fsp.mkdir(temporary);
     await fsp.copyFile(target, path.join(temporary, ENTRY_OUTPUT));
     const meta: EntryMeta = { version: KEY_VERSION, output, size, command, created: new Date().toISOString() };

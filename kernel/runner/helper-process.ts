@@ -93,7 +93,11 @@ export class HelperProcess implements RegisteredHelper {
         this.fail(`cannot start ${exe}: ${err.message}`);
         resolve();
       });
-      this.child.on('close', (code, signal) => {
+      // Not 'close': a background program's daemon may hold its pipes. The
+      // frame pipe is the helper's alone, so its end means every frame is read.
+      const framesEnded = new Promise<void>((r) => frames.once('close', () => r()));
+      this.child.on('exit', async (code, signal) => {
+        await framesEnded;
         unregister(this);
         this.info.running = false;
         if (this.child.pid !== undefined) void releaseHelperGroup(this.child.pid);

@@ -320,6 +320,17 @@ static void kill_descendants(int everything) {
   }
 }
 
+// Is any process of the command's own session (not a daemon) still alive?
+static int session_alive(void) {
+  struct proc_info *list;
+  size_t n = read_processes(&list);
+  n = keep_descendants(list, n, getpid());
+  int alive = 0;
+  for (size_t i = 0; i < n && !alive; i++) alive = list[i].state != 'Z' && list[i].sid == command_sid;
+  free(list);
+  return alive;
+}
+
 // ---- is the foreground program waiting for its terminal? ----------------
 static int reads_terminal(pid_t pid) {
   char path[64], buf[256];
@@ -603,7 +614,10 @@ int main(int argc, char **argv) {
     long long now = now_ms();
     if (!main_alive && !done_sent) {
       long long quiet_since = last_activity_ms > main_exit_ms ? last_activity_ms : main_exit_ms;
-      if (!master_open || now - quiet_since >= GRACE_MS) finish_command();
+      // An interrupted command is over only when nothing of it is left
+      // (what ignores SIGINT gets SIGKILL at the deadline).
+      int leftovers = interrupt_deadline_ms && session_alive();
+      if (!leftovers && (!master_open || now - quiet_since >= GRACE_MS)) finish_command();
     }
     if (interrupt_deadline_ms && now >= interrupt_deadline_ms) {
       interrupt_deadline_ms = 0;

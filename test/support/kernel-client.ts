@@ -26,6 +26,8 @@ export interface StartOptions {
   key?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Another kernel's command line, `{connection_file}` standing for the file (default: sockbook). */
+  argv?: string[];
 }
 
 type Channel = 'shell' | 'control' | 'stdin';
@@ -57,7 +59,11 @@ export class KernelClient {
     options: StartOptions,
   ) {
     this.signer = new Signer('hmac-sha256', key);
-    this.process = spawn(process.execPath, [path.join(projectRoot, 'bin', 'sockbook.js'), 'kernel', '-f', path.join(dir, 'connection.json')], {
+    const connectionFile = path.join(dir, 'connection.json');
+    const argv = (options.argv ?? [process.execPath, path.join(projectRoot, 'bin', 'sockbook.js'), 'kernel', '-f', '{connection_file}']).map((a) =>
+      a === '{connection_file}' ? connectionFile : a,
+    );
+    this.process = spawn(argv[0], argv.slice(1), {
       cwd: options.cwd ?? dir,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import process from 'node:process';
+import { projectRoot } from '../paths';
+import { IMPORT_DEFAULT_HELPER } from './cell-compiler';
+import type { ChildChannel } from './child-channel';
+import { createDisplay } from './display-api';
+import type { SleepTimers } from './sleep-timers';
+
+/** What the built-ins need from the executor. */
+export interface BuiltinContext {
+  channel: ChildChannel;
+  sleeps: SleepTimers;
+}
+
+/**
+ * The globals every cell sees, one entry per name. Each makes the property
+ * descriptor installed on the global object (a getter for lazy ones).
+ */
+export const builtins: Record<string, (context: BuiltinContext) => PropertyDescriptor> = {
+  display: ({ channel }) => value(createDisplay((event) => channel.emit(event))),
+  input: ({ channel }) =>
+    value((prompt: unknown = '', options: { password?: boolean } = {}) =>
+      channel.requestInput(String(prompt), Boolean(options?.password))),
+  sleep: ({ sleeps }) => value((ms: number) => sleeps.sleep(ms)),
+  libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),
+  require: () => value(notebookRequire()),
+  [IMPORT_DEFAULT_HELPER]: () =>
+    value((module: unknown) => (isEsModule(module) ? (module as { default: unknown }).default : module)),
+};
+
+export function installBuiltins(target: object, context: BuiltinContext): void {
+  for (const [name, make] of Object.entries(builtins)) Object.defineProperty(target, name, make(context));
+}
+
+/** Where the compiled libc bindings are (native/libc.ts, built by tsc). */
+export const libcBindingsPath = path.join(projectRoot, 'build', 'js', 'native', 'libc.js');
+
+let libc: unknown;
+
+function loadLibc(): unknown {
+  if (libc === undefined) {
+    let loaded: { libc?: unknown };
+    try {
+      loaded = require(libcBindingsPath) as { libc?: unknown };
+    } catch (error) {
+      throw new Error(`libc is not available: the bindings in ${libcBindingsPath} failed to load (${(error as Error).message}). Run \`npm run build\`.`);
+    }
+    if (loaded.libc === undefined) throw new Error(`libc is not available: ${libcBindingsPath} does not export \`libc\`.`);
+    libc = loaded.libc;
+  }
+  return libc;
+}
+
+/**
+ * `require` for cells: resolves from the notebook's directory (the current
+ * one, which `%cd` may change), then from sockbook's own packages (koffi).
+ */
+function notebookRequire(): NodeJS.Require {
+  const fromProject = createRequire(path.join(projectRoot, 'package.json'));
+  const fromNotebook = () => createRequire(path.join(process.cwd(), '__notebook__.js'));
+  const resolve = ((id: string, options?: { paths?: string[] }) => {
+    try {
+      return fromNotebook().resolve(id, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+      return fromProject.resolve(id, options);
+    }
+  }) as NodeJS.RequireResolve;
+  resolve.paths = (id: string) => fromNotebook().resolve.paths(id);
+  const cellRequire = ((id: string) => fromProject(resolve(id))) as NodeJS.Require;
+  return Object.assign(cellRequire, { resolve, cache: fromProject.cache, main: undefined, extensions: fromProject.extensions });
+}
+
+function isEsModule(module: unknown): boolean {
+  return typeof module === 'object' && module !== null && (module as { __esModule?: unknown }).__esModule === true;
+}
+
+function value(v: unknown): PropertyDescriptor {
+  return { value: v, writable: true, configurable: true, enumerable: false };
+}
+
+/** True when the libc bindings' TypeScript source is there for the language service. */
+export function libcSourceModule(): string | undefined {
+  const source = path.join(projectRoot, 'native', 'libc.ts');
+  return fs.existsSync(source) ? source.replace(/\.ts$/, '') : undefined;
+}

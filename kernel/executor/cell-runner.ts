@@ -1,0 +1,140 @@
+import process from 'node:process';
+import * as vm from 'node:vm';
+import type { CellOutcome, ExpressionResult } from '../session/outcome';
+import { compileCell, syntaxProblems, type CompiledCell } from './cell-compiler';
+import type { ChildChannel } from './child-channel';
+import { writeFully } from './child-channel';
+import { helpTarget } from './help-request';
+import type { NotebookLanguage } from './language-service';
+import { resultOf, richValueOf } from './rich-value';
+import type { SleepTimers } from './sleep-timers';
+import { cellErrorFrom, syntaxErrorOf } from './traceback';
+import { typescript } from './typescript';
+
+/** Thrown into a running cell by an interrupt. */
+export class KeyboardInterrupt extends Error {
+  constructor() {
+    super('the cell was interrupted');
+    this.name = 'KeyboardInterrupt';
+  }
+}
+
+interface RunningCell {
+  /** Rejecting it ends the cell (interrupt, or an error escaping from a timer). */
+  stop(error: unknown): void;
+}
+
+/**
+ * Runs cells in the executor child's global scope, one at a time: parse,
+ * report type errors, run the compiled script (interruptible while it runs
+ * synchronously), await its result and show it.
+ */
+export class CellRunner {
+  private readonly cells = new Map<string, CompiledCell>();
+  private running: RunningCell | undefined;
+
+  constructor(
+    private readonly channel: ChildChannel,
+    private readonly language: NotebookLanguage,
+    private readonly sleeps: SleepTimers,
+  ) {}
+
+  async execute(code: string, cellName: string, cwd: string): Promise<CellOutcome> {
+    try {
+      if (process.cwd() !== cwd) process.chdir(cwd);
+    } catch (error) {
+      return { status: 'error', ename: 'Error', evalue: `cannot change to the notebook directory: ${(error as Error).message}`, traceback: [] };
+    }
+    const help = helpTarget(code);
+    if (help !== undefined) return this.help(help);
+    const problems = syntaxProblems(code);
+    if (problems.length > 0) return { status: 'error', ...syntaxErrorOf(problems, cellName, code) };
+    this.reportTypeErrors(code, cellName);
+    let compiled: CompiledCell;
+    try {
+      compiled = compileCell(code, cellName);
+    } catch (error) {
+      return { status: 'error', ...cellErrorFrom(error, this.cells) };
+    }
+    this.cells.set(cellName, compiled);
+    this.language.addCell(code);
+    let stop: (error: unknown) => void = () => undefined;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    this.running = { stop };
+    try {
+      const script = new vm.Script(compiled.js, { filename: cellName });
+      const completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
+      const value = await Promise.race([completion, stopped]);
+      const result = resultOf(value);
+      if (result) this.channel.emit({ kind: 'result', ...result });
+      return { status: 'ok' };
+    } catch (error) {
+      return { status: 'error', ...this.errorOf(error) };
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** user_expressions: each expression evaluated in the cells' scope, shown as text/plain. */
+  evaluate(expressions: Record<string, string>): Record<string, ExpressionResult> {
+    const ts = typescript();
+    const results: Record<string, ExpressionResult> = {};
+    for (const [key, expression] of Object.entries(expressions)) {
+      try {
+        const js = ts
+          .transpileModule(`(${expression}\n)`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } })
+          .outputText.replace(/^"use strict";/, '');
+        const value: unknown = vm.runInThisContext(js, { filename: 'user_expressions', breakOnSigint: true });
+        results[key] = { status: 'ok', ...richValueOf(value) };
+      } catch (error) {
+        results[key] = { status: 'error', ...this.errorOf(error) };
+      }
+    }
+    return results;
+  }
+
+  /** SIGINT: ends the running cell with KeyboardInterrupt (a synchronous loop is stopped by vm itself). */
+  interrupt(): void {
+    if (!this.running) return;
+    const error = new KeyboardInterrupt();
+    this.running.stop(error);
+    this.sleeps.rejectAll(error);
+    this.channel.rejectInputs(error);
+  }
+
+  /** An error nobody caught (a timer callback, a forgotten promise): it ends the running cell, or goes to stderr. */
+  reportStray(error: unknown, what: string): void {
+    if (this.running) {
+      this.running.stop(error);
+      return;
+    }
+    const { traceback } = cellErrorFrom(error, this.cells);
+    writeFully(2, `${what}: ${traceback.join('\n')}\n`);
+  }
+
+  private help(name: string): CellOutcome {
+    const text = this.language.quickInfo(name, name.length);
+    if (text === undefined) {
+      writeFully(1, `Object \`${name}\` not found.\n`);
+      return { status: 'ok' };
+    }
+    return { status: 'ok', payload: [{ source: 'page', data: { 'text/plain': text }, start: 0 }] };
+  }
+
+  /** Type errors are shown on stderr and the cell runs anyway. */
+  private reportTypeErrors(code: string, cellName: string): void {
+    let lines: string[];
+    try {
+      lines = this.language.diagnostics(code, cellName);
+    } catch (error) {
+      lines = [`(type check failed: ${(error as Error).message})`];
+    }
+    if (lines.length > 0) writeFully(2, `${lines.join('\n')}\n`);
+  }
+
+  private errorOf(error: unknown) {
+    const interrupted = error instanceof KeyboardInterrupt || (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+    if (interrupted) return { ename: 'KeyboardInterrupt', evalue: 'the cell was interrupted', traceback: ['KeyboardInterrupt: the cell was interrupted'] };
+    return cellErrorFrom(error, this.cells);
+  }
+}

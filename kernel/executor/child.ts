@@ -1,0 +1,75 @@
+/**
+ * The executor child process: runs TypeScript cells for ExecutorClient.
+ * Started with an IPC channel; fd 1 and fd 2 are pipes read by the client.
+ */
+import process from 'node:process';
+import { builtinDeclarations } from './builtins-dts';
+import { installBuiltins, libcSourceModule } from './builtins';
+import { CellRunner } from './cell-runner';
+import { ChildChannel } from './child-channel';
+import { completenessOf } from './completeness';
+import { NotebookLanguage } from './language-service';
+import type { ClientMessage, ClientRequest } from './protocol';
+import { FENCE_NONCE_ENV } from './protocol';
+import { SleepTimers } from './sleep-timers';
+
+const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
+const sleeps = new SleepTimers();
+const language = new NotebookLanguage(builtinDeclarations(libcSourceModule()));
+const runner = new CellRunner(channel, language, sleeps);
+let cells: Promise<unknown> = Promise.resolve();
+
+// Touching the streams makes Node set up fd 1 and 2 (pipes are written synchronously).
+void process.stdout.fd;
+void process.stderr.fd;
+installBuiltins(globalThis, { channel, sleeps });
+
+process.on('SIGINT', () => runner.interrupt());
+process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught exception'));
+process.on('unhandledRejection', (reason) => runner.reportStray(reason, 'Unhandled promise rejection'));
+// The kernel went away: nobody is left to show anything.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (message: ClientMessage) => {
+  if (message.type === 'inputReply') channel.inputReply(message);
+  else if (message.type === 'execute') {
+    // One cell at a time, in order.
+    cells = cells.then(() => handle(message));
+  } else void handle(message);
+});
+
+async function handle(request: ClientRequest): Promise<void> {
+  try {
+    switch (request.type) {
+      case 'execute':
+        channel.reply<'execute'>(request.id, await runner.execute(request.code, request.cellName, request.cwd), true);
+        break;
+      case 'expressions':
+        channel.reply<'expressions'>(request.id, runner.evaluate(request.expressions), false);
+        break;
+      case 'complete':
+        channel.reply<'complete'>(request.id, language.complete(request.code, request.cursorPos), false);
+        break;
+      case 'inspect': {
+        const text = language.quickInfo(request.code, request.cursorPos);
+        channel.reply<'inspect'>(request.id, { found: text !== undefined, data: text === undefined ? {} : { 'text/plain': text } }, false);
+        break;
+      }
+      case 'isComplete':
+        channel.reply<'isComplete'>(request.id, completenessOf(request.code), false);
+        break;
+    }
+  } catch (error) {
+    channel.failed(request.id, (error as Error)?.message ?? String(error));
+  }
+}
+
+channel.ready();
+// Load the compiler and the language service while nobody waits.
+setTimeout(() => {
+  try {
+    language.warm();
+  } catch {
+    // Reported when a cell needs it.
+  }
+}, 10).unref();

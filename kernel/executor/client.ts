@@ -1,0 +1,309 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import type { OutputSink } from '../display/sink';
+import { StdinNotAllowedError } from '../display/sink';
+import type { Completeness, CompletionResult, InspectionResult } from '../session/interpreter';
+import type { CellOutcome, ExpressionResult } from '../session/outcome';
+import { FencedOutput, type StreamName } from './fenced-output';
+import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from './protocol';
+import { FENCE_NONCE_ENV } from './protocol';
+
+export interface ExecuteOptions {
+  allowStdin: boolean;
+  /** The notebook's directory; the cell runs there. */
+  cwd: string;
+  /** Names the cell in tracebacks (`cell[3]`); counted by the client when left out. */
+  executionCount?: number;
+}
+
+export interface ExecutorClientOptions {
+  /** How long a cell may take to stop after an interrupt before the executor is killed (ms). */
+  interruptGraceMs?: number;
+}
+
+type RequestType = keyof ReplyTypes;
+
+interface PendingRequest {
+  settle(result: unknown): void;
+  /** The child went away before replying. */
+  abandon(reason: string): void;
+}
+
+/** One executor child process and what is waiting on it. */
+interface Executor {
+  process: ChildProcess;
+  output: FencedOutput;
+  pending: Map<number, PendingRequest>;
+  exited: Promise<void>;
+  /** Set when the client killed it on purpose, with the reason cells are told. */
+  killedBecause?: string;
+}
+
+const CHILD_SCRIPT = path.join(__dirname, 'child.js');
+
+/**
+ * The kernel side of the TypeScript executor: starts the child process on
+ * first use, sends it cells and questions over IPC, and shows what it prints
+ * and displays through the cell's OutputSink. The kernel process itself never
+ * runs user code nor loads the compiler.
+ */
+export class ExecutorClient {
+  private executor: Executor | undefined;
+  private nextId = 0;
+  private cellCount = 0;
+  private cellQueue: Promise<unknown> = Promise.resolve();
+  /** Where output goes: the running cell's sink, else the last cell's (output of background work). */
+  private sink: OutputSink | undefined;
+  private allowStdin = false;
+  private readonly interruptGraceMs: number;
+
+  constructor(options: ExecutorClientOptions = {}) {
+    this.interruptGraceMs = options.interruptGraceMs ?? 2000;
+  }
+
+  /** Starts the child now rather than at first use (returns at once). */
+  start(cwd: string = process.cwd()): void {
+    this.ensureExecutor(cwd);
+  }
+
+  /** The executor's process id, when one is running. */
+  get pid(): number | undefined {
+    return this.executor?.process.pid;
+  }
+
+  execute(code: string, sink: OutputSink, interrupt: AbortSignal, opts: ExecuteOptions): Promise<CellOutcome> {
+    const run = this.cellQueue.then(() => this.runCell(code, sink, interrupt, opts));
+    this.cellQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  evaluateExpressions(exprs: Record<string, string>): Promise<Record<string, ExpressionResult>> {
+    if (Object.keys(exprs).length === 0) return Promise.resolve({});
+    return this.request<'expressions'>({ type: 'expressions', expressions: exprs }, (reason) =>
+      Object.fromEntries(Object.keys(exprs).map((key) => [key, { status: 'error', ename: 'ExecutorDied', evalue: reason, traceback: [] }])),
+    );
+  }
+
+  complete(code: string, cursorPos: number): Promise<CompletionResult> {
+    return this.request<'complete'>({ type: 'complete', code, cursorPos }, () => ({ matches: [], cursorStart: cursorPos, cursorEnd: cursorPos }));
+  }
+
+  inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
+    return this.request<'inspect'>({ type: 'inspect', code, cursorPos, detailLevel }, () => ({ found: false, data: {} }));
+  }
+
+  isComplete(code: string): Promise<Completeness> {
+    return this.request<'isComplete'>({ type: 'isComplete', code }, () => ({ status: 'unknown' }));
+  }
+
+  /** Ends the executor; the next cell starts a fresh one with no state. */
+  async restart(): Promise<void> {
+    await this.stop('the executor was restarted');
+  }
+
+  async shutdown(): Promise<void> {
+    await this.stop('the kernel is shutting down');
+  }
+
+  private async runCell(code: string, sink: OutputSink, interrupt: AbortSignal, opts: ExecuteOptions): Promise<CellOutcome> {
+    this.cellCount++;
+    if (interrupt.aborted) return keyboardInterrupt('the cell was interrupted before it started');
+    const executor = this.ensureExecutor(opts.cwd);
+    this.sink = sink;
+    this.allowStdin = opts.allowStdin;
+    const cellName = `cell[${opts.executionCount ?? this.cellCount}]`;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      executor.process.kill('SIGINT');
+      graceTimer = setTimeout(() => {
+        void this.kill(executor, 'KeyboardInterrupt: the cell did not stop within 2 s of the interrupt, so the executor was restarted; earlier state (variables, imports) is lost.');
+      }, this.interruptGraceMs);
+    };
+    interrupt.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.send<'execute'>(executor, { type: 'execute', code, cellName, cwd: opts.cwd }, (reason) =>
+        reason.startsWith('KeyboardInterrupt: ')
+          ? keyboardInterrupt(reason.slice('KeyboardInterrupt: '.length))
+          : { status: 'error', ename: 'ExecutorDied', evalue: reason, traceback: [`ExecutorDied: ${reason}`] },
+      );
+    } finally {
+      interrupt.removeEventListener('abort', onAbort);
+      if (graceTimer) clearTimeout(graceTimer);
+    }
+  }
+
+  private request<K extends RequestType>(
+    message: Omit<Extract<ClientRequest, { type: K }>, 'id'>,
+    fallback: (reason: string) => ReplyTypes[K],
+  ): Promise<ReplyTypes[K]> {
+    return this.send(this.ensureExecutor(process.cwd()), message, fallback);
+  }
+
+  private send<K extends RequestType>(
+    executor: Executor,
+    message: Omit<Extract<ClientRequest, { type: K }>, 'id'>,
+    fallback: (reason: string) => ReplyTypes[K],
+  ): Promise<ReplyTypes[K]> {
+    const id = ++this.nextId;
+    return new Promise<ReplyTypes[K]>((resolve, reject) => {
+      executor.pending.set(id, {
+        settle: (result) => resolve(result as ReplyTypes[K]),
+        abandon: (reason) => resolve(fallback(reason)),
+      });
+      const request = { ...message, id } as unknown as ClientRequest;
+      this.post(executor, request, (error) => {
+        executor.pending.delete(id);
+        reject(error);
+      });
+    });
+  }
+
+  private post(executor: Executor, message: ClientMessage, onError?: (error: Error) => void): void {
+    if (!executor.process.connected) {
+      onError?.(new Error('the executor is not running'));
+      return;
+    }
+    executor.process.send(message, (error) => {
+      if (error) onError?.(error);
+    });
+  }
+
+  private ensureExecutor(cwd: string): Executor {
+    if (this.executor) return this.executor;
+    const nonce = randomBytes(8).toString('hex');
+    const child = fork(CHILD_SCRIPT, [], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group: killing the executor also ends what its cells started.
+      detached: true,
+      execArgv: [],
+      env: { ...process.env, [FENCE_NONCE_ENV]: nonce },
+    });
+    const executor: Executor = {
+      process: child,
+      output: new FencedOutput(nonce, (name, text) => this.stream(name, text)),
+      pending: new Map(),
+      exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+    };
+    if (child.stdout) executor.output.attach('stdout', child.stdout);
+    if (child.stderr) executor.output.attach('stderr', child.stderr);
+    child.on('message', (message: ChildMessage) => this.received(executor, message));
+    child.on('error', () => undefined);
+    child.once('exit', (code, signal) => void this.exited(executor, code, signal));
+    this.executor = executor;
+    return executor;
+  }
+
+  private received(executor: Executor, message: ChildMessage): void {
+    switch (message.type) {
+      case 'ready':
+        return;
+      case 'event':
+        executor.output.expect(message.fence, () => this.deliver(executor, message.event));
+        return;
+      case 'reply': {
+        const settle = () => {
+          const pending = executor.pending.get(message.id);
+          executor.pending.delete(message.id);
+          pending?.settle(message.result);
+        };
+        if (message.fence === undefined) settle();
+        else executor.output.expect(message.fence, settle);
+        return;
+      }
+      case 'failed': {
+        const pending = executor.pending.get(message.id);
+        executor.pending.delete(message.id);
+        pending?.abandon(`the executor failed: ${message.message}`);
+        return;
+      }
+    }
+  }
+
+  private deliver(executor: Executor, event: CellEvent): void {
+    const sink = this.sink;
+    if (event.kind === 'input') {
+      const answer = this.allowStdin && sink ? sink.input(event.prompt, event.password) : Promise.reject(new StdinNotAllowedError());
+      answer.then(
+        (value) => this.post(executor, { type: 'inputReply', requestId: event.requestId, ok: true, value: String(value) }),
+        (error: unknown) =>
+          this.post(executor, {
+            type: 'inputReply',
+            requestId: event.requestId,
+            ok: false,
+            name: (error as Error)?.name ?? 'Error',
+            message: (error as Error)?.message ?? String(error),
+          }),
+      );
+      return;
+    }
+    if (!sink) return;
+    try {
+      switch (event.kind) {
+        case 'display':
+          sink.display(event.data, event.metadata, event.displayId);
+          break;
+        case 'update':
+          sink.updateDisplay(event.displayId, event.data, event.metadata);
+          break;
+        case 'clear':
+          sink.clearOutput(event.wait);
+          break;
+        case 'result':
+          sink.executeResult(event.data, event.metadata);
+          break;
+      }
+    } catch {
+      // A sink of a finished cell may refuse late output; nothing else to do with it.
+    }
+  }
+
+  private stream(name: StreamName, text: string): void {
+    try {
+      this.sink?.stream(name, text);
+    } catch {
+      // See deliver().
+    }
+  }
+
+  private async exited(executor: Executor, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    if (this.executor === executor) this.executor = undefined;
+    // Read what is still in the pipes (unless something the cell started keeps them open).
+    await Promise.race([
+      new Promise<void>((resolve) => executor.process.once('close', () => resolve())),
+      new Promise<void>((resolve) => setTimeout(resolve, 200).unref()),
+    ]);
+    executor.output.flushAll();
+    const how = signal ? `was killed by signal ${signal}` : `exited with code ${code}`;
+    const reason =
+      executor.killedBecause ??
+      `The TypeScript executor ${how} while running this cell; its state is lost and the next cell starts a fresh executor.`;
+    for (const pending of executor.pending.values()) pending.abandon(reason);
+    executor.pending.clear();
+  }
+
+  private async kill(executor: Executor, reason: string): Promise<void> {
+    executor.killedBecause ??= reason;
+    if (this.executor === executor) this.executor = undefined;
+    const pid = executor.process.pid;
+    if (executor.process.exitCode === null && executor.process.signalCode === null && pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        executor.process.kill('SIGKILL');
+      }
+    }
+    await executor.exited;
+  }
+
+  private async stop(reason: string): Promise<void> {
+    const executor = this.executor;
+    this.executor = undefined;
+    if (executor) await this.kill(executor, reason);
+  }
+}
+
+function keyboardInterrupt(evalue: string): CellOutcome {
+  return { status: 'error', ename: 'KeyboardInterrupt', evalue, traceback: [`KeyboardInterrupt: ${evalue}`] };
+}

@@ -1,0 +1,56 @@
+/**
+ * The messages between ExecutorClient (kernel process) and the executor child
+ * over the Node IPC channel. Everything here is plain JSON.
+ */
+import type { MimeBundle, Metadata } from '../display/sink';
+import type { CellOutcome, ExpressionResult } from '../session/outcome';
+import type { Completeness, CompletionResult, InspectionResult } from '../session/interpreter';
+
+/** Environment variable carrying the per-child nonce used in fence markers. */
+export const FENCE_NONCE_ENV = 'SOCKBOOK_EXECUTOR_FENCE';
+
+/**
+ * A fence is written to fd 1 and fd 2 before an event is sent over IPC, so the
+ * client can put the event in its place among the bytes read from the pipes.
+ */
+export function fenceMarker(nonce: string, fence: number): string {
+  return `\u0000sockbook-fence:${nonce}:${fence}\u0000`;
+}
+
+/** What a running cell shows; each one travels with a fence number. */
+export type CellEvent =
+  | { kind: 'display'; data: MimeBundle; metadata: Metadata; displayId?: string }
+  | { kind: 'update'; displayId: string; data: MimeBundle; metadata: Metadata }
+  | { kind: 'clear'; wait: boolean }
+  | { kind: 'result'; data: MimeBundle; metadata: Metadata }
+  | { kind: 'input'; requestId: number; prompt: string; password: boolean };
+
+export type ClientRequest =
+  | { type: 'execute'; id: number; code: string; cellName: string; cwd: string }
+  | { type: 'expressions'; id: number; expressions: Record<string, string> }
+  | { type: 'complete'; id: number; code: string; cursorPos: number }
+  | { type: 'inspect'; id: number; code: string; cursorPos: number; detailLevel: number }
+  | { type: 'isComplete'; id: number; code: string };
+
+/** The reply each request type gets. */
+export interface ReplyTypes {
+  execute: CellOutcome;
+  expressions: Record<string, ExpressionResult>;
+  complete: CompletionResult;
+  inspect: InspectionResult;
+  isComplete: Completeness;
+}
+
+export type InputReply =
+  | { type: 'inputReply'; requestId: number; ok: true; value: string }
+  | { type: 'inputReply'; requestId: number; ok: false; name: string; message: string };
+
+export type ClientMessage = ClientRequest | InputReply;
+
+export type ChildMessage =
+  | { type: 'ready' }
+  /** `fence` orders the event after the fd output written before it. */
+  | { type: 'event'; fence: number; event: CellEvent }
+  /** Replies to execute are fenced too: the cell ends when its output has been read. */
+  | { type: 'reply'; id: number; fence?: number; result: ReplyTypes[keyof ReplyTypes] }
+  | { type: 'failed'; id: number; message: string };

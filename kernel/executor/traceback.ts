@@ -1,0 +1,65 @@
+import * as path from 'node:path';
+import { inspect } from 'node:util';
+import type { CellError } from '../session/outcome';
+import type { CompiledCell, SyntaxProblem } from './cell-compiler';
+
+/** The cells run so far, by the file name their scripts were given (`cell[3]`). */
+export type CellRegistry = ReadonlyMap<string, CompiledCell>;
+
+const FRAME = /^\s*at (?:(.*) \()?(.+?):(\d+):(\d+)\)?$/;
+const EXECUTOR_DIR = __dirname + path.sep;
+
+/**
+ * Turns a thrown value into the error a user sees: its name and message, and
+ * the stack with cell positions mapped back to the TypeScript the user wrote;
+ * the executor's own frames and Node internals are left out.
+ */
+export function cellErrorFrom(thrown: unknown, cells: CellRegistry): CellError {
+  if (!(thrown instanceof Error)) {
+    const evalue = inspect(thrown);
+    return { ename: 'Error', evalue, traceback: [`Uncaught ${evalue}`] };
+  }
+  const ename = thrown.name || 'Error';
+  const evalue = thrown.message;
+  const frames: string[] = [];
+  let excerpt: string[] = [];
+  for (const line of (thrown.stack ?? '').split('\n')) {
+    const frame = FRAME.exec(line);
+    if (!frame || !line.trimStart().startsWith('at ')) continue;
+    const [, fn, file = '', lineText = '0', columnText = '0'] = frame;
+    const cell = cells.get(file);
+    if (cell) {
+      const position = cell.toCellPosition(Number(lineText), Number(columnText));
+      if (!position) continue;
+      const where = `${file}:${position.line}:${position.column}`;
+      frames.push(fn ? `    at ${fn} (${where})` : `    at ${where}`);
+      if (excerpt.length === 0) excerpt = sourceExcerpt(cell.source, position.line, position.column, where);
+    } else if (!file.startsWith('node:internal') && file !== 'node:vm' && !file.startsWith(EXECUTOR_DIR)) {
+      frames.push(line.replace(/^\s*/, '    '));
+    }
+  }
+  return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames, ...excerpt] };
+}
+
+/** The error for a cell the parser rejects: nothing of it has run. */
+export function syntaxErrorOf(problems: SyntaxProblem[], cellName: string, source: string): CellError {
+  const first = problems[0];
+  if (!first) return { ename: 'SyntaxError', evalue: 'invalid syntax', traceback: ['SyntaxError: invalid syntax'] };
+  const where = `${cellName}:${first.line}:${first.column}`;
+  return {
+    ename: 'SyntaxError',
+    evalue: `${first.message} (${where})`,
+    traceback: [
+      ...problems.map((p) => `${cellName}:${p.line}:${p.column} - error TS${p.code}: ${p.message}`),
+      ...sourceExcerpt(source, first.line, first.column, where),
+    ],
+  };
+}
+
+/** The source line with a caret under the column, as compilers print it. */
+function sourceExcerpt(source: string, line: number, column: number, where: string): string[] {
+  const text = source.split('\n')[line - 1];
+  if (text === undefined) return [];
+  const number = String(line);
+  return ['', where, `${number} | ${text}`, `${' '.repeat(number.length)} | ${' '.repeat(Math.max(0, column - 1))}^`];
+}

@@ -1,0 +1,247 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExecutorClient, type ExecuteOptions } from '../kernel/executor/client';
+import type { CellOutcome } from '../kernel/session/outcome';
+import { MemorySink } from './support/executor-sink';
+
+describe('executor (TypeScript cells in a child process)', function () {
+  this.timeout(20000);
+  let dir: string;
+  let client: ExecutorClient;
+  const extraClients: ExecutorClient[] = [];
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockbook-executor-'));
+    client = new ExecutorClient();
+  });
+
+  after(async () => {
+    await Promise.all([client, ...extraClients].map((c) => c.shutdown()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
+    return { allowStdin: false, cwd: dir, ...extra };
+  }
+
+  async function run(code: string, on = client, sink = new MemorySink(), signal = new AbortController().signal, opts = options()) {
+    const outcome = await on.execute(code, sink, signal, opts);
+    return { outcome, sink };
+  }
+
+  function assertOk(outcome: CellOutcome): void {
+    assert.equal(outcome.status, 'ok', outcome.status === 'error' ? outcome.traceback.join('\n') : '');
+  }
+
+  function freshClient(): ExecutorClient {
+    const c = new ExecutorClient();
+    extraClients.push(c);
+    return c;
+  }
+
+  it('shows the value of the final expression', async () => {
+    const { outcome, sink } = await run('1 + 1');
+    assertOk(outcome);
+    assert.equal(sink.result(), '2');
+    const object = await run('({ a: 1, b: [1, 2], s: "x" })');
+    assert.equal(object.sink.result(), "{ a: 1, b: [ 1, 2 ], s: 'x' }");
+    const none = await run('const unused = 5;');
+    assert.equal(none.sink.result(), undefined);
+  });
+
+  it('keeps declarations across cells and lets a cell declare them again', async () => {
+    assertOk((await run('const x: number = 1;\nlet y = x + 1;\nfunction twice(n: number) { return 2 * n; }\nclass Box { constructor(public v: number) {} }')).outcome);
+    assert.equal((await run('twice(x + y)')).sink.result(), '6');
+    assert.equal((await run('new Box(y).v')).sink.result(), '2');
+    assertOk((await run('const x = 10;')).outcome);
+    assert.equal((await run('x')).sink.result(), '10');
+    assertOk((await run('const { a, b: [c] } = { a: 3, b: [4] };')).outcome);
+    assert.equal((await run('a + c')).sink.result(), '7');
+  });
+
+  it('supports imports and require', async () => {
+    assertOk((await run("import * as nodeOs from 'node:os';\nimport pathModule from 'node:path';\nimport { basename } from 'path';")).outcome);
+    assert.equal((await run("pathModule.join('a', basename('/x/b'))")).sink.result(), "'a/b'");
+    assert.equal((await run('typeof nodeOs.cpus')).sink.result(), "'function'");
+    assert.equal((await run("require('node:fs').existsSync('.')")).sink.result(), 'true');
+  });
+
+  it('supports top-level await and keeps what it declares', async () => {
+    const { outcome, sink } = await run('const later = await new Promise<number>((r) => setTimeout(() => r(41), 20));\nlater + 1');
+    assertOk(outcome);
+    assert.equal(sink.result(), '42');
+    assert.equal((await run('later')).sink.result(), '41');
+    assert.equal((await run('await sleep(10); "slept"')).sink.result(), "'slept'");
+  });
+
+  it('sends console output and direct fd writes as streams, in order, before the cell ends', async () => {
+    const { outcome, sink } = await run(
+      "console.log('one');\nprocess.stdout.write('two\\n');\nrequire('node:fs').writeSync(1, 'three\\n');\nconsole.error('oops');\nawait sleep(5);\nconsole.log('four');",
+    );
+    assertOk(outcome);
+    assert.equal(sink.text('stdout'), 'one\ntwo\nthree\nfour\n');
+    assert.equal(sink.text('stderr'), 'oops\n');
+  });
+
+  it('puts displays in order with printed text', async () => {
+    const { outcome, sink } = await run("console.log('before');\ndisplay.html('<b>hi</b>');\nconsole.log('after');\ndisplay.markdown('# Title');");
+    assertOk(outcome);
+    const kinds = sink.records.map((r) => (r.type === 'stream' ? `${r.name}:${r.text}` : r.type));
+    assert.deepEqual(kinds, ['stdout:before\n', 'display', 'stdout:after\n', 'display']);
+    const [html, markdown] = sink.records.filter((r) => r.type === 'display');
+    assert.equal(html?.type === 'display' && html.data['text/html'], '<b>hi</b>');
+    assert.equal(markdown?.type === 'display' && markdown.data['text/markdown'], '# Title');
+    assert.equal(sink.result(), undefined, 'a display handle as the final value is not shown twice');
+  });
+
+  it('updates a display by id and clears output', async () => {
+    const { outcome, sink } = await run("const h = display.text('0%', { id: 'progress' });\nh.update('100%');\ndisplay.clear(true);");
+    assertOk(outcome);
+    assert.deepEqual(sink.records, [
+      { type: 'display', data: { 'text/plain': '0%' }, metadata: {}, displayId: 'progress' },
+      { type: 'update', displayId: 'progress', data: { 'text/plain': '100%' } },
+      { type: 'clear', wait: true },
+    ]);
+  });
+
+  it('uses an object\'s own MIME bundle for the result', async () => {
+    const { sink } = await run("({ [Symbol.for('sockbook.mimebundle')]() { return { 'text/html': '<i>me</i>' }; } })");
+    const result = sink.records.find((r) => r.type === 'result');
+    assert.equal(result?.type === 'result' && result.data['text/html'], '<i>me</i>');
+  });
+
+  it('reports a thrown error with the cell line', async () => {
+    const { outcome } = await run("const ok = 1;\nfunction boom(): never {\n  throw new RangeError('too big');\n}\nboom();", client, new MemorySink(), new AbortController().signal, options({ executionCount: 7 }));
+    assert.equal(outcome.status, 'error');
+    if (outcome.status !== 'error') return;
+    assert.equal(outcome.ename, 'RangeError');
+    assert.equal(outcome.evalue, 'too big');
+    const text = outcome.traceback.join('\n');
+    assert.match(text, /at boom \(cell\[7\]:3:9\)/);
+    assert.match(text, /cell\[7\]:5:1/);
+    assert.doesNotMatch(text, /executor[\\/]|node:internal/);
+  });
+
+  it('reports a syntax error with its position and runs nothing', async () => {
+    const { outcome, sink } = await run("console.log('ran');\nlet z = (1 + ;", client, new MemorySink(), new AbortController().signal, options({ executionCount: 9 }));
+    assert.equal(outcome.status, 'error');
+    if (outcome.status !== 'error') return;
+    assert.equal(outcome.ename, 'SyntaxError');
+    assert.match(outcome.evalue, /cell\[9\]:2:14/);
+    assert.equal(sink.text('stdout'), '');
+  });
+
+  it('reports type errors on stderr and runs the cell anyway', async () => {
+    const { outcome, sink } = await run("const typed: number = 'text';\ntyped", client, new MemorySink(), new AbortController().signal, options({ executionCount: 11 }));
+    assertOk(outcome);
+    assert.match(sink.text('stderr'), /cell\[11\]:1:7 - error TS2322: Type 'string' is not assignable to type 'number'/);
+    assert.equal(sink.result(), "'text'");
+  });
+
+  it('answers ?name and name? with a pager payload', async () => {
+    const math = await run('?Math.max');
+    assertOk(math.outcome);
+    const page = math.outcome.status === 'ok' ? math.outcome.payload?.[0] : undefined;
+    assert.equal(page?.source, 'page');
+    assert.match(String(page?.data['text/plain']), /max\(\.\.\.values: number\[\]\): number/);
+    const display = await run('display?');
+    const help = display.outcome.status === 'ok' ? display.outcome.payload?.[0]?.data['text/plain'] : undefined;
+    assert.match(String(help), /const display: SockbookDisplay/);
+    assert.match(String(help), /Rich output in the cell/);
+  });
+
+  it('completes with the language service, knowing earlier cells', async () => {
+    const math = await client.complete('Math.ma', 7);
+    assert.ok(math.matches.includes('max'), math.matches.join(','));
+    assert.ok(!math.matches.includes('min'));
+    assert.equal(math.cursorStart, 5);
+    assert.equal(math.cursorEnd, 7);
+    await run('const sockbookAnswer = { fortyTwo: 42 };');
+    const mine = await client.complete('sockbookAnswer.fo', 17);
+    assert.deepEqual(mine.matches, ['fortyTwo']);
+    const info = await client.inspect('sockbookAnswer', 3, 0);
+    assert.equal(info.found, true);
+    assert.match(String(info.data['text/plain']), /fortyTwo: number/);
+  });
+
+  it('tells whether code is complete', async () => {
+    assert.deepEqual(await client.isComplete('function f() {'), { status: 'incomplete', indent: '  ' });
+    assert.equal((await client.isComplete('const s = `abc')).status, 'incomplete');
+    assert.equal((await client.isComplete('1 +')).status, 'incomplete');
+    assert.deepEqual(await client.isComplete('function f() { return 1; }'), { status: 'complete' });
+    assert.deepEqual(await client.isComplete('}}}'), { status: 'invalid' });
+  });
+
+  it('evaluates user_expressions', async () => {
+    await run('const ue = [1, 2, 3];');
+    const results = await client.evaluateExpressions({ length: 'ue.length', bad: 'notDefinedAnywhere + 1' });
+    assert.deepEqual(results['length'], { status: 'ok', data: { 'text/plain': '3' }, metadata: {} });
+    assert.equal(results['bad']?.status, 'error');
+    assert.equal(results['bad']?.status === 'error' && results['bad'].ename, 'ReferenceError');
+  });
+
+  it('input() fails clearly without stdin and answers through the sink with it', async () => {
+    const refused = await run("await input('name? ')");
+    assert.equal(refused.outcome.status, 'error');
+    assert.equal(refused.outcome.status === 'error' && refused.outcome.ename, 'StdinNotImplementedError');
+    const sink = new MemorySink(true, ['Ada']);
+    const { outcome } = await run("console.log('asking');\nconst who = await input('name? ');\n`hello ${who}`", client, sink, new AbortController().signal, options({ allowStdin: true }));
+    assertOk(outcome);
+    assert.deepEqual(sink.records.slice(0, 2), [{ type: 'stream', name: 'stdout', text: 'asking\n' }, { type: 'input', prompt: 'name? ' }]);
+    assert.equal(sink.result(), "'hello Ada'");
+  });
+
+  it('interrupts a synchronous busy loop and keeps the state', async () => {
+    await run('const kept = "still here";');
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 300);
+    const { outcome } = await run('while (true) {}', client, new MemorySink(), controller.signal);
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(outcome.status === 'error' && outcome.ename, 'KeyboardInterrupt');
+    assert.equal((await run('kept')).sink.result(), "'still here'");
+  });
+
+  it('interrupts a cell waiting on a promise that never settles', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const { outcome } = await run('await new Promise(() => {});', client, new MemorySink(), controller.signal);
+    assert.equal(outcome.status === 'error' && outcome.ename, 'KeyboardInterrupt');
+    assert.equal((await run('kept')).sink.result(), "'still here'");
+  });
+
+  it('reports output of a timer after its cell and survives its uncaught error', async () => {
+    const sink = new MemorySink();
+    assertOk((await run("setTimeout(() => { throw new Error('late'); }, 10);", client, sink)).outcome);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.match(sink.text('stderr'), /Uncaught exception: Error: late/);
+    assert.equal((await run('kept')).sink.result(), "'still here'");
+  });
+
+  it('restarts the executor when a cell exits the process', async () => {
+    const c = freshClient();
+    await run('const gone = 1;', c);
+    const { outcome } = await run("console.log('bye');\nprocess.exit(3)", c);
+    assert.equal(outcome.status, 'error');
+    if (outcome.status !== 'error') return;
+    assert.equal(outcome.ename, 'ExecutorDied');
+    assert.match(outcome.evalue, /exited with code 3/);
+    const next = await run('typeof gone', c);
+    assertOk(next.outcome);
+    assert.equal(next.sink.result(), "'undefined'");
+  });
+
+  it('kills and replaces an executor that does not stop after an interrupt', async () => {
+    const c = new ExecutorClient({ interruptGraceMs: 500 });
+    extraClients.push(c);
+    await run('const old = 1;', c);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const { outcome } = await run('await sleep(1);\nwhile (true) {}', c, new MemorySink(), controller.signal);
+    assert.equal(outcome.status === 'error' && outcome.ename, 'KeyboardInterrupt');
+    assert.match(outcome.status === 'error' ? outcome.evalue : '', /restarted; earlier state .* is lost/);
+    assert.equal((await run('typeof old', c)).sink.result(), "'undefined'");
+  });
+});

@@ -1,25 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { projectRoot } from '../kernel/paths';
-import { JupyterEnv, runCommand } from './support/jupyter-env';
-
-interface SavedCell {
-  cell_type: string;
-  outputs?: { output_type: string; name?: string; text?: string[]; data?: Record<string, unknown> }[];
-}
-
-export async function nbconvertExecute(jupyter: JupyterEnv, name: string, dir: string): Promise<SavedCell[]> {
-  copyFileSync(path.join(projectRoot, 'notebooks', name), path.join(dir, name));
-  const { code, stdout, stderr } = await runCommand(
-    'jupyter',
-    ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=120', '--output', `executed-${name}`, name],
-    { env: jupyter.env, cwd: dir, timeoutMs: 300000 },
-  );
-  assert.equal(code, 0, stdout + stderr);
-  return (JSON.parse(readFileSync(path.join(dir, `executed-${name}`), 'utf8')) as { cells: SavedCell[] }).cells;
-}
+import { JupyterEnv, nbconvertExecute } from './support/jupyter-env';
 
 describe('jupyter nbconvert --execute', function () {
   this.timeout(300000);

@@ -53,6 +53,11 @@ function loadLibc(): unknown {
   return libc;
 }
 
+/** An interrupt also ends the libc bindings' pending async calls (epoll_wait_async…), once they are loaded. */
+export function interruptNativeCalls(): void {
+  (libc as { interruptPendingCalls?: () => void } | undefined)?.interruptPendingCalls?.();
+}
+
 /**
  * `require` for cells: resolves from the notebook's directory (the current
  * one, which `%cd` may change), then from sockbook's own packages (koffi).

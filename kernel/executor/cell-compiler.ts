@@ -26,6 +26,8 @@ interface Edit {
   pos: number;
   end: number;
   text: string;
+  /** The async wrapper around the cell: positions in it have no place in the cell. */
+  wrapper?: boolean;
 }
 
 /** The parser's errors for a cell (type errors are not looked at here). */
@@ -84,6 +86,7 @@ export function compileCell(code: string, name: string): CompiledCell {
       const lineStart = rewrittenLines[entry.originalLine];
       if (lineStart === undefined) return undefined;
       const offset = rewrite.toOriginalOffset(lineStart + entry.originalColumn);
+      if (offset === undefined) return undefined;
       return positionOf(cellLines, Math.min(offset, code.length));
     },
   };
@@ -107,8 +110,8 @@ class CellRewrite {
     });
     const vars = this.globals.size > 0 ? `var ${[...this.globals].join(', ')}; ` : '';
     const hoisted = [...this.functions].map((f) => `globalThis.${f} = ${f}; `).join('');
-    this.edits.unshift({ pos: 0, end: 0, text: `${vars}(async () => { ${hoisted}` });
-    this.edits.push({ pos: this.file.text.length, end: this.file.text.length, text: '\n})()' });
+    this.edits.unshift({ pos: 0, end: 0, text: `${vars}(async () => { ${hoisted}`, wrapper: true });
+    this.edits.push({ pos: this.file.text.length, end: this.file.text.length, text: '\n})()', wrapper: true });
     this.sorted = this.edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.pos - b.e.pos || a.i - b.i).map((x) => x.e);
     let out = '';
     let cursor = 0;
@@ -119,13 +122,13 @@ class CellRewrite {
     return out + this.file.text.slice(cursor);
   }
 
-  /** Maps an offset in the rewritten text back to the cell's text. */
-  toOriginalOffset(offset: number): number {
+  /** Maps an offset in the rewritten text back to the cell's text (undefined inside the wrapper). */
+  toOriginalOffset(offset: number): number | undefined {
     let shift = 0;
     for (const edit of this.sorted) {
       const start = edit.pos + shift;
       if (offset < start) break;
-      if (offset < start + edit.text.length) return edit.pos;
+      if (offset < start + edit.text.length) return edit.wrapper ? undefined : edit.pos;
       shift += edit.text.length - (edit.end - edit.pos);
     }
     return offset - shift;

@@ -1,6 +1,7 @@
 import process from 'node:process';
 import * as vm from 'node:vm';
 import type { CellOutcome, ExpressionResult } from '../session/outcome';
+import { interruptNativeCalls } from './builtins';
 import { compileCell, syntaxProblems, type CompiledCell } from './cell-compiler';
 import type { ChildChannel } from './child-channel';
 import { writeFully } from './child-channel';
@@ -62,7 +63,7 @@ export class CellRunner {
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     this.running = { stop };
     try {
-      const script = new vm.Script(compiled.js, { filename: cellName });
+      const script = new vm.Script(compiled.js, { filename: cellName, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
       const completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
       const value = await Promise.race([completion, stopped]);
       const result = resultOf(value);
@@ -100,6 +101,7 @@ export class CellRunner {
     this.running.stop(error);
     this.sleeps.rejectAll(error);
     this.channel.rejectInputs(error);
+    interruptNativeCalls();
   }
 
   /** An error nobody caught (a timer callback, a forgotten promise): it ends the running cell, or goes to stderr. */

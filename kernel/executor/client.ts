@@ -177,7 +177,8 @@ export class ExecutorClient {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Its own process group: killing the executor also ends what its cells started.
       detached: true,
-      execArgv: [],
+      // import() in cells uses vm's main-context loader, still "experimental" in Node 20.
+      execArgv: ['--disable-warning=ExperimentalWarning'],
       env: { ...process.env, [FENCE_NONCE_ENV]: nonce },
     });
     const executor: Executor = {

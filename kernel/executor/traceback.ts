@@ -34,7 +34,10 @@ export function cellErrorFrom(thrown: unknown, cells: CellRegistry): CellError {
       const where = `${file}:${position.line}:${position.column}`;
       frames.push(fn ? `    at ${fn} (${where})` : `    at ${where}`);
       if (excerpt.length === 0) excerpt = sourceExcerpt(cell.source, position.line, position.column, where);
-    } else if (!file.startsWith('node:internal') && file !== 'node:vm' && !file.startsWith(EXECUTOR_DIR)) {
+    } else if (file === 'node:vm' || file.startsWith(EXECUTOR_DIR)) {
+      // Below this frame is the executor calling the user's code.
+      break;
+    } else if (!file.startsWith('node:internal')) {
       frames.push(line.replace(/^\s*/, '    '));
     }
   }

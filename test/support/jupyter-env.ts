@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { installKernelspec } from '../../kernel/cli/install-command';
+import { projectRoot } from '../../kernel/paths';
 
 /** Debian's Python, which has Jupyter (the first python3 on PATH may not). */
 export const PYTHON = '/usr/bin/python3';
@@ -62,3 +63,21 @@ export class JupyterEnv {
     rmSync(this.prefix, { recursive: true, force: true });
   }
 }
+
+/** Copies notebooks/NAME into dir, executes it with `jupyter nbconvert --to notebook --execute`, returns the executed cells. */
+export interface SavedCell {
+  cell_type: string;
+  outputs?: { output_type: string; name?: string; text?: string[]; data?: Record<string, unknown>; ename?: string }[];
+}
+
+export async function nbconvertExecute(jupyter: JupyterEnv, name: string, dir: string): Promise<SavedCell[]> {
+  copyFileSync(path.join(projectRoot, 'notebooks', name), path.join(dir, name));
+  const { code, stdout, stderr } = await runCommand(
+    'jupyter',
+    ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=120', '--output', `executed-${name}`, name],
+    { env: jupyter.env, cwd: dir, timeoutMs: 300000 },
+  );
+  if (code !== 0) throw new Error(`nbconvert failed (${code}):\n${stdout}\n${stderr}`);
+  return (JSON.parse(readFileSync(path.join(dir, `executed-${name}`), 'utf8')) as { cells: SavedCell[] }).cells;
+}
+

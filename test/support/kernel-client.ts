@@ -65,7 +65,8 @@ export class KernelClient {
     );
     this.process = spawn(argv[0], argv.slice(1), {
       cwd: options.cwd ?? dir,
-      env: { ...process.env, ...options.env },
+      // The compile cache lives in the test's temp dir, so every test starts cold and leaves nothing behind.
+      env: { ...process.env, SOCKBOOK_CACHE_DIR: path.join(dir, 'compile-cache'), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));

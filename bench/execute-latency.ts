@@ -19,9 +19,8 @@ function median(values: number[]): number {
 }
 
 async function measure(argv: string[] | undefined, code: string, rounds: number): Promise<Sample> {
-  const started = process.hrtime.bigint();
   const kernel = await KernelClient.start({ argv });
-  const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const startupMs = kernel.firstReplyMs;
   try {
     await kernel.execute(code); // warm-up (sockbook starts its executor on first use)
     const executeMs: number[] = [];

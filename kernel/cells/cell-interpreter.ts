@@ -40,6 +40,11 @@ export class CellInterpreter implements Interpreter {
     this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
   }
 
+  /** The executor process starts in the background, so the first TypeScript cell does not wait for it. */
+  prepare(): void {
+    this.executor.start(this.cwd);
+  }
+
   async execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
     const plan = planCell(request.code);
     switch (plan.kind) {

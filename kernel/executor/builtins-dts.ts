@@ -1,3 +1,5 @@
+import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
+
 /**
  * Declarations of the executor's built-ins, given to the language service so
  * completions, help and type checks know them. `libcModule` is the path of the
@@ -56,6 +58,67 @@ declare function input(prompt?: string, options?: { password?: boolean }): Promi
 
 /** Resolves after ms milliseconds (interrupting the cell ends the wait). */
 declare function sleep(ms: number): Promise<void>;
+
+/**
+ * Runs a shell command like \`!cmd\` (bash, in the notebook's directory, under a
+ * terminal, stdin at end-of-file), showing its output live in the cell, and
+ * resolves to its exit status (128 + N when killed by signal N). A non-zero
+ * exit is also noted on stderr (\`exit code 3\`). Interrupting the cell
+ * interrupts the command.
+ *
+ * A line \`!cmd\` in a cell (where a statement may start) runs \`await sh("cmd")\`.
+ */
+declare function sh(cmd: string): Promise<number>;
+
+/** How a program started with launch() ended. */
+interface SockbookLaunchResult {
+  exitCode: number | null;
+  /** The signal's name when it was killed by one, e.g. 'SIGTERM'. */
+  signal: string | null;
+}
+
+interface SockbookLaunchOptions {
+  /** Where the command runs, relative to the notebook's directory. */
+  cwd?: string;
+  /** Variables added to the environment of the command. */
+  env?: Record<string, string>;
+}
+
+/** A program running in the background, started by launch(cmd). */
+interface Launched {
+  /** The command as given to launch(). */
+  readonly command: string;
+  /** The program's process id; null until it has started. */
+  readonly pid: number | null;
+  /** True until the program has ended. */
+  readonly running: boolean;
+  /** Writes text to the program's stdin; shown as I: lines. */
+  write(text: string): void;
+  /** Closes stdin and waits for the program to end; sends SIGKILL after timeoutMs (default 3000). */
+  close(timeoutMs?: number): Promise<SockbookLaunchResult>;
+  /** Sends a signal to the program (default 'SIGTERM'). */
+  kill(signal?: string | number): void;
+  /** Resolves when the program has ended (and its display shows the last lines). */
+  wait(): Promise<SockbookLaunchResult>;
+}
+
+/**
+ * Starts cmd (with bash) in the background, with pipes for stdin, stdout and
+ * stderr, and shows one live display, updated in place, of its lines:
+ * \`O:\` stdout, \`E:\` stderr, \`I:\` input written with write(), \`L:\` life-cycle
+ * (started, exit code or signal). The program lives across cells until it
+ * ends, close() or kill(), or the kernel restarts or shuts down.
+ *
+ * @example const server = launch('./server.exe 31008');
+ *          server.write('hello\\n');
+ *          await server.close();
+ */
+declare function launch(cmd: string, options?: SockbookLaunchOptions): Launched;
+
+/** Runs a \`!cmd\` line (sh() under another name, so a variable called sh does not break them). */
+declare function ${SHELL_LINE_HELPER}(cmd: string): Promise<number>;
+/** Shows a \`%p EXPR # comment\` line. */
+declare function ${SHOW_VALUE_HELPER}(expression: string, value: unknown, comment?: string): void;
 
 /** The C library through koffi: socket, bind, epoll_wait and friends, with their constants. */
 declare const libc: ${libcType};

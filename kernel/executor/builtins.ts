@@ -6,6 +6,10 @@ import { projectRoot } from '../paths';
 import { IMPORT_DEFAULT_HELPER } from './cell-compiler';
 import type { ChildChannel } from './child-channel';
 import { createDisplay } from './display-api';
+import { createLaunch } from './launcher';
+import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
+import { ShellCommands } from './shell-builtin';
+import { createShowValue } from './show-value';
 import type { SleepTimers } from './sleep-timers';
 
 /** What the built-ins need from the executor. */
@@ -24,6 +28,10 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
     value((prompt: unknown = '', options: { password?: boolean } = {}) =>
       channel.requestInput(String(prompt), Boolean(options?.password))),
   sleep: ({ sleeps }) => value((ms: number) => sleeps.sleep(ms)),
+  sh: () => value(runShellCommand),
+  launch: ({ channel }) => value(createLaunch((event) => channel.emit(event))),
+  [SHELL_LINE_HELPER]: () => value(runShellCommand),
+  [SHOW_VALUE_HELPER]: ({ channel }) => value(createShowValue((event) => channel.emit(event))),
   libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),
   require: () => value(notebookRequire()),
   [IMPORT_DEFAULT_HELPER]: () =>
@@ -53,9 +61,21 @@ function loadLibc(): unknown {
   return libc;
 }
 
-/** An interrupt also ends the libc bindings' pending async calls (epoll_wait_async…), once they are loaded. */
-export function interruptNativeCalls(): void {
+/** The commands sh() and `!` lines run, so an interrupt reaches them. */
+const shellCommands = new ShellCommands();
+
+function runShellCommand(command: string): Promise<number> {
+  return shellCommands.run(command);
+}
+
+/**
+ * What an interrupt ends besides the cell's own code: the libc bindings'
+ * pending async calls (epoll_wait_async…), once they are loaded, and running
+ * shell commands. Resolves when those commands have ended (bounded wait).
+ */
+export function interruptBuiltins(): Promise<void> {
   (libc as { interruptPendingCalls?: () => void } | undefined)?.interruptPendingCalls?.();
+  return shellCommands.interrupt();
 }
 
 /**

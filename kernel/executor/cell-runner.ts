@@ -1,11 +1,12 @@
 import process from 'node:process';
 import * as vm from 'node:vm';
 import type { CellOutcome, ExpressionResult } from '../session/outcome';
-import { interruptNativeCalls } from './builtins';
+import { interruptBuiltins } from './builtins';
 import { compileCell, syntaxProblems, type CompiledCell } from './cell-compiler';
 import type { ChildChannel } from './child-channel';
 import { writeFully } from './child-channel';
 import { helpTarget } from './help-request';
+import { rewriteMagicLines } from './magic-lines';
 import type { NotebookLanguage } from './language-service';
 import { resultOf, richValueOf } from './rich-value';
 import type { SleepTimers } from './sleep-timers';
@@ -23,6 +24,8 @@ export class KeyboardInterrupt extends Error {
 interface RunningCell {
   /** Rejecting it ends the cell (interrupt, or an error escaping from a timer). */
   stop(error: unknown): void;
+  /** After an interrupt: resolves when the shell commands it interrupted have ended. */
+  interrupted?: Promise<void>;
 }
 
 /**
@@ -40,20 +43,23 @@ export class CellRunner {
     private readonly sleeps: SleepTimers,
   ) {}
 
-  async execute(code: string, cellName: string, cwd: string): Promise<CellOutcome> {
+  async execute(cellText: string, cellName: string, cwd: string): Promise<CellOutcome> {
     try {
       if (process.cwd() !== cwd) process.chdir(cwd);
     } catch (error) {
       return { status: 'error', ename: 'Error', evalue: `cannot change to the notebook directory: ${(error as Error).message}`, traceback: [] };
     }
-    const help = helpTarget(code);
+    const help = helpTarget(cellText);
     if (help !== undefined) return this.help(help);
+    // `!cmd` and `%p` lines become TypeScript, line for line.
+    const code = rewriteMagicLines(cellText);
     const problems = syntaxProblems(code);
-    if (problems.length > 0) return { status: 'error', ...syntaxErrorOf(problems, cellName, code) };
+    if (problems.length > 0) return { status: 'error', ...syntaxErrorOf(problems, cellName, cellText) };
     this.reportTypeErrors(code, cellName);
     let compiled: CompiledCell;
     try {
-      compiled = compileCell(code, cellName);
+      // Tracebacks quote the cell as the user wrote it.
+      compiled = { ...compileCell(code, cellName), source: cellText };
     } catch (error) {
       return { status: 'error', ...cellErrorFrom(error, this.cells) };
     }
@@ -61,7 +67,8 @@ export class CellRunner {
     this.language.addCell(code);
     let stop: (error: unknown) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
-    this.running = { stop };
+    const running: RunningCell = { stop };
+    this.running = running;
     try {
       const script = new vm.Script(compiled.js, { filename: cellName, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
       const completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
@@ -70,6 +77,8 @@ export class CellRunner {
       if (result) this.channel.emit({ kind: 'result', ...result });
       return { status: 'ok' };
     } catch (error) {
+      // The cell ends when the commands it ran are gone, as a C cell does.
+      if (running.interrupted) await running.interrupted;
       return { status: 'error', ...this.errorOf(error) };
     } finally {
       this.running = undefined;
@@ -98,10 +107,10 @@ export class CellRunner {
   interrupt(): void {
     if (!this.running) return;
     const error = new KeyboardInterrupt();
+    this.running.interrupted = interruptBuiltins();
     this.running.stop(error);
     this.sleeps.rejectAll(error);
     this.channel.rejectInputs(error);
-    interruptNativeCalls();
   }
 
   /** An error nobody caught (a timer callback, a forgotten promise): it ends the running cell, or goes to stderr. */

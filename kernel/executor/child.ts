@@ -12,6 +12,7 @@ import { NotebookLanguage } from './language-service';
 import type { ClientMessage, ClientRequest } from './protocol';
 import { FENCE_NONCE_ENV } from './protocol';
 import { SleepTimers } from './sleep-timers';
+import { killAllStarted } from '../runner/registry';
 
 const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
 const sleeps = new SleepTimers();
@@ -27,8 +28,14 @@ installBuiltins(globalThis, { channel, sleeps });
 process.on('SIGINT', () => runner.interrupt());
 process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught exception'));
 process.on('unhandledRejection', (reason) => runner.reportStray(reason, 'Unhandled promise rejection'));
+/** Ends what cells started (launch() programs, commands, their daemons), then the executor. */
+function exitAfterCleanup(): void {
+  void killAllStarted().finally(() => process.exit(0));
+}
+// Restart and shutdown: the client sends SIGTERM, and SIGKILL if this does not end in time.
+process.on('SIGTERM', exitAfterCleanup);
 // The kernel went away: nobody is left to show anything.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', exitAfterCleanup);
 
 process.on('message', (message: ClientMessage) => {
   if (message.type === 'inputReply') channel.inputReply(message);

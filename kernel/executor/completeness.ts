@@ -1,5 +1,6 @@
 import type { Completeness } from '../session/interpreter';
 import { helpTarget } from './help-request';
+import { rewriteMagicLines } from './magic-lines';
 import { typescript } from './typescript';
 
 /** Parser errors that mean "more is coming" when they sit at the very end. */
@@ -15,8 +16,9 @@ const UNFINISHED = new Set([
  * is_complete: complete when the cell parses, incomplete when every parser
  * error is at its end and of the "unfinished" kind, invalid otherwise.
  */
-export function completenessOf(code: string): Completeness {
-  if (code.trim() === '' || helpTarget(code) !== undefined) return { status: 'complete' };
+export function completenessOf(cellText: string): Completeness {
+  if (cellText.trim() === '' || helpTarget(cellText) !== undefined) return { status: 'complete' };
+  const code = rewriteMagicLines(cellText);
   const ts = typescript();
   const out = ts.transpileModule(code, {
     fileName: 'cell.ts',

@@ -32,6 +32,8 @@ export interface Interpreter {
   complete(code: string, cursorPos: number): Promise<CompletionResult>;
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult>;
   isComplete(code: string): Promise<Completeness>;
+  /** Called once the first kernel_info_reply is out: a chance to start slow parts (the TypeScript executor) early. */
+  prepare?(): void;
   /** Ends every process the interpreter started; with restart, gets ready to run cells again from a clean state. */
   shutdown(restart: boolean): Promise<void>;
 }

@@ -111,21 +111,32 @@ export class KernelClient {
     return client;
   }
 
-  /** Waits until kernel_info is answered on shell, and iopub has seen a message (so no publication is missed). */
+  /** Milliseconds from spawning the kernel to its first kernel_info_reply. */
+  firstReplyMs = 0;
+
+  /** Waits until kernel_info is answered on shell, then until iopub delivers (so no publication is missed). */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 20000;
-    while (Date.now() < deadline) {
-      if (this.process.exitCode !== null) throw new Error(`kernel exited: ${this.stderr}`);
-      try {
-        const msgId = await this.send('shell', 'kernel_info_request', {});
-        await this.reply(msgId, 1000);
-        await this.waitFor(() => this.iopubMessages.some((m) => m.parent_header.msg_id === msgId), 1000);
-        return;
-      } catch {
-        // not up yet: try again
+    const spawned = Date.now();
+    const deadline = spawned + 20000;
+    const reached = async (check: () => Promise<void>) => {
+      for (;;) {
+        if (this.process.exitCode !== null) throw new Error(`kernel exited: ${this.stderr}`);
+        try {
+          return await check();
+        } catch (error) {
+          if (Date.now() > deadline) throw new Error(`kernel not ready: ${String(error)}\n${this.stderr}`);
+        }
       }
-    }
-    throw new Error(`kernel did not answer kernel_info: ${this.stderr}`);
+    };
+    await reached(async () => {
+      await this.request('shell', 'kernel_info_request', {}, 500);
+    });
+    this.firstReplyMs = Date.now() - spawned;
+    await reached(async () => {
+      const msgId = await this.send('shell', 'kernel_info_request', {});
+      await this.reply(msgId, 1000);
+      await this.waitFor(() => this.iopubMessages.some((m) => m.parent_header.msg_id === msgId), 500);
+    });
   }
 
   private async receive(channel: Channel): Promise<void> {

@@ -43,6 +43,7 @@ export function kernelInfo(): Record<string, unknown> {
   return cached;
 }
 
-export const kernelInfoRequest: Handler = async (request) => {
+export const kernelInfoRequest: Handler = async (request, kernel) => {
   await request.reply('kernel_info_reply', kernelInfo());
+  kernel.interpreter.prepare?.();
 };

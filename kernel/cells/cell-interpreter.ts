@@ -155,7 +155,7 @@ export class CellInterpreter implements Interpreter {
 
   async shutdown(restart: boolean): Promise<void> {
     await Promise.allSettled([killAllStarted(), restart ? this.executor.restart() : this.executor.shutdown()]);
-    this.options.log(restart ? 'restarting: every process of this kernel was ended' : 'shut down');
+    if (restart) this.options.log('restarting: every process of this kernel was ended');
   }
 }
 

@@ -3,6 +3,7 @@
  * Started with an IPC channel; fd 1 and fd 2 are pipes read by the client.
  */
 import process from 'node:process';
+import { killAllStarted } from '../runner/registry';
 import { builtinDeclarations } from './builtins-dts';
 import { installBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
@@ -12,7 +13,6 @@ import { NotebookLanguage } from './language-service';
 import type { ClientMessage, ClientRequest } from './protocol';
 import { FENCE_NONCE_ENV } from './protocol';
 import { SleepTimers } from './sleep-timers';
-import { killAllStarted } from '../runner/registry';
 
 const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
 const sleeps = new SleepTimers();

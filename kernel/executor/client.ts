@@ -41,6 +41,8 @@ interface Executor {
 }
 
 const CHILD_SCRIPT = path.join(__dirname, 'child.js');
+/** How long a stopping executor gets to end what its cells launched before it is killed (ms). */
+const TERMINATE_GRACE_MS = 1500;
 
 /**
  * The kernel side of the TypeScript executor: starts the child process on
@@ -298,10 +300,31 @@ export class ExecutorClient {
     await executor.exited;
   }
 
+  /**
+   * Restart and shutdown: SIGTERM first, so the executor ends the programs
+   * its cells launched (they run under helpers in sessions of their own, out
+   * of its process group), then SIGKILL to its group.
+   */
   private async stop(reason: string): Promise<void> {
     const executor = this.executor;
     this.executor = undefined;
-    if (executor) await this.kill(executor, reason);
+    if (!executor) return;
+    executor.killedBecause ??= reason;
+    if (executor.process.exitCode === null && executor.process.signalCode === null) {
+      executor.process.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([executor.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_GRACE_MS)))]);
+      clearTimeout(timer);
+    }
+    await this.kill(executor, reason);
+    // What cells started directly (child_process) is still in the group after the executor ended.
+    if (executor.process.pid !== undefined) {
+      try {
+        process.kill(-executor.process.pid, 'SIGKILL');
+      } catch {
+        // Nothing is left in the group.
+      }
+    }
   }
 }
 

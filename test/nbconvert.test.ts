@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { projectRoot } from '../kernel/paths';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { JupyterEnv, nbconvertExecute } from './support/jupyter-env';
+import { JupyterEnv, nbconvertExecute, SavedCell } from './support/jupyter-env';
 
 describe('jupyter nbconvert --execute', function () {
   this.timeout(300000);
@@ -16,6 +17,13 @@ describe('jupyter nbconvert --execute', function () {
   after(() => {
     jupyter?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('notebooks/typescript.ipynb ships with its outputs saved', () => {
+    const saved = JSON.parse(readFileSync(path.join(projectRoot, 'notebooks', 'typescript.ipynb'), 'utf8')) as { cells: SavedCell[] };
+    const code = saved.cells.filter((c) => c.cell_type === 'code');
+    assert.ok(code.every((c) => (c.outputs ?? []).length > 0));
+    assert.match(JSON.stringify(code[1].outputs), /HELLO FROM TYPESCRIPT!/);
   });
 
   it('executes notebooks/typescript.ipynb with the outputs a reader expects', async () => {

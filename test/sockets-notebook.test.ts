@@ -37,6 +37,12 @@ describe('notebooks/sockets.ipynb (the course lesson)', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('ships with its outputs saved', () => {
+    const cells = (JSON.parse(readFileSync(path.join(projectRoot, 'notebooks', 'sockets.ipynb'), 'utf8')) as { cells: SavedCell[] }).cells;
+    for (const cell of cells.filter((c) => c.cell_type === 'code')) assert.ok((cell.outputs ?? []).length > 0, 'every code cell has its outputs');
+    assertLessonOutputs(cells);
+  });
+
   it('executes headless with sockbook run and writes a valid notebook', async () => {
     const source = path.join(dir, 'sockets.ipynb');
     copyFileSync(path.join(projectRoot, 'notebooks', 'sockets.ipynb'), source);

@@ -39,6 +39,7 @@ function assertLessonOutputs(cells: SavedCell[]): void {
     for (let line = 1; line <= 3; line++) assert.ok(text.includes(`client ${client} got back: hello #${line} from client ${client}`), `echo ${line} of client ${client}\n${text}`);
     assert.ok(text.includes(`client ${client}: done`), text);
   }
+  assert.equal(text.match(/^L: exit code 0$/gm)?.length, 3, `each launched client exits with 0\n${text}`);
   assert.equal(text.match(/connection EPOLLIN\|EPOLLRDHUP: end of file, closed/g)?.length, 3, text);
   assert.ok(text.includes('served 3 clients, echoed 207 bytes'), text);
   // Level vs edge triggered.
@@ -49,6 +50,8 @@ function assertLessonOutputs(cells: SavedCell[]): void {
   // EPOLLRDHUP and CLOSE-WAIT.
   assert.ok(text.includes('epoll_wait returns 1: EPOLLIN|EPOLLRDHUP'), text);
   assert.ok(text.includes('read again: "" (0 bytes: end of file)'), text);
+  // /proc fdinfo: the registered mask, with the EPOLLERR and EPOLLHUP the kernel always adds.
+  assert.match(text, /fd (\d+) \(conn is \1\): events 0x2019 = EPOLLIN\|EPOLLERR\|EPOLLHUP\|EPOLLRDHUP, data\.fd = \1\n/);
   // ss: our socket in CLOSE-WAIT and the peer in FIN-WAIT-2 before we close, and not after.
   assert.equal(text.match(/CLOSE-WAIT\s+0\s+0\s+127\.0\.0\.1:31021\s/g)?.length, 1, text);
   const finWait = [...text.matchAll(/FIN-WAIT-2\s+0\s+0\s+127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:31021\s/g)];

@@ -14,6 +14,7 @@ const PACKAGES = [
   'jupyter-server',
   'python3-notebook',
   'manpages-dev',
+  'iproute2', // ss, used by the epoll lesson
 ];
 
 function installed(pkg) {

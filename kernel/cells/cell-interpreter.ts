@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { markdownBundle } from '../display/markdown';
 import type { OutputSink } from '../display/sink';
 import { ExecutorClient } from '../executor/client';
+import { inspectCode, completeCode } from '../inspect/code-help';
+import { runSystemView } from '../inspect/system-views';
+import { listStarted } from '../runner/registry';
 import { killAllStarted } from '../runner/run-command';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../session/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../session/outcome';
@@ -132,8 +135,10 @@ export class CellInterpreter implements Interpreter {
         if (plan.argument) this.strict = plan.argument === 'on';
         sink.stream('stdout', `strict mode is ${this.strict ? 'on' : 'off'}\n`);
         return ok;
-      default:
-        return error('UsageError', `%${plan.name} is not available in this version of sockbook`);
+      case 'ps':
+      case 'ss':
+      case 'epoll':
+        return runSystemView(plan.name, plan.argument, sink, { rootPid: process.pid, executorPid: this.executor.pid, started: listStarted() });
     }
   }
 
@@ -142,11 +147,11 @@ export class CellInterpreter implements Interpreter {
   }
 
   complete(code: string, cursorPos: number): Promise<CompletionResult> {
-    return this.executor.complete(code, cursorPos);
+    return completeCode(code, cursorPos, this.executor);
   }
 
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
-    return this.executor.inspect(code, cursorPos, detailLevel);
+    return inspectCode(code, cursorPos, detailLevel, this.executor);
   }
 
   isComplete(code: string): Promise<Completeness> {

@@ -1,8 +1,12 @@
 import { installKernelspec, InstallTarget } from './install-command';
+import { parseIsolation, type IsolationKind } from '../runner/isolation';
 import { runKernel } from './kernel-command';
 
 const USAGE = `usage:
-  sockbook kernel -f CONNECTION_FILE      run the kernel (what Jupyter starts)
+  sockbook kernel -f CONNECTION_FILE [--isolate net,tmp]
+                                          run the kernel (what Jupyter starts); --isolate
+                                          (or SOCKBOOK_ISOLATE) gives its commands their
+                                          own network namespace and /tmp
   sockbook install [--user|--sys-prefix|--prefix P] [--name NAME]
                                           write the kernelspec
   sockbook run NOTEBOOK [-o OUT.ipynb] [--strict] [--timeout S]
@@ -51,7 +55,14 @@ export function main(argv: string[]): void {
     case 'kernel': {
       const file = optionValue(args, '-f', '--connection-file');
       if (!file) fail('kernel needs -f CONNECTION_FILE');
-      work = runKernel(file);
+      const isolate = optionValue(args, '--isolate');
+      let kinds: IsolationKind[] | undefined;
+      try {
+        kinds = isolate === undefined ? undefined : parseIsolation(isolate);
+      } catch (error) {
+        fail(`--isolate: ${(error as Error).message}`);
+      }
+      work = runKernel(file, { isolate: kinds });
       break;
     }
     case 'install':

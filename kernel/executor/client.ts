@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { OutputSink } from '../display/sink';
 import { StdinNotAllowedError } from '../display/sink';
+import { enterIsolation } from '../runner/isolation';
 import type { Completeness, CompletionResult, InspectionResult } from '../session/interpreter';
 import type { CellOutcome, ExpressionResult } from '../session/outcome';
 import { FencedOutput, type StreamName } from './fenced-output';
@@ -174,13 +175,16 @@ export class ExecutorClient {
   private ensureExecutor(cwd: string): Executor {
     if (this.executor) return this.executor;
     const nonce = randomBytes(8).toString('hex');
+    // import() in cells uses vm's main-context loader, still "experimental" in Node 20.
+    // When the kernel is isolated, node starts through a wrapper that joins its namespaces.
+    const node = enterIsolation(process.execPath, ['--disable-warning=ExperimentalWarning']);
     const child = fork(CHILD_SCRIPT, [], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Its own process group: killing the executor also ends what its cells started.
       detached: true,
-      // import() in cells uses vm's main-context loader, still "experimental" in Node 20.
-      execArgv: ['--disable-warning=ExperimentalWarning'],
+      execPath: node.file,
+      execArgv: node.args,
       env: { ...process.env, [FENCE_NONCE_ENV]: nonce },
     });
     const executor: Executor = {

@@ -38,21 +38,37 @@ export class Launched {
   private readonly display: LiveDisplay;
   private readonly finished: Promise<LaunchResult>;
   private result: LaunchResult | undefined;
+  /** Output (and input) that came before the `started` frame, which travels on another pipe. */
+  private earlyOutput: Array<['O' | 'E' | 'I', string]> | undefined = [];
 
   constructor(readonly command: string, options: LaunchOptions, emit: (event: CellEvent) => void) {
     const cwd = path.resolve(process.cwd(), options.cwd ?? '.');
     const env = { ...process.env, ...environment(options.env) };
-    this.program = startBackground(command, { cwd, env });
+    try {
+      this.program = startBackground(command, { cwd, env });
+    } catch (error) {
+      throw new Error(String((error as Error)?.message ?? error).replace(/^startBackground: /, 'launch(): '));
+    }
     this.display = new LiveDisplay(emit, () => this.log.render());
-    this.program.on('started', (pid) => this.change(() => this.log.note('L', `started pid ${pid}`)));
-    this.program.on('stdout', (text) => this.change(() => this.log.output('O', text)));
-    this.program.on('stderr', (text) => this.change(() => this.log.output('E', text)));
-    this.program.on('error', (error) => this.ended(() => this.log.note('L', error.message)));
+    this.program.on('started', (pid) => {
+      this.log.note('L', `started pid ${pid}`);
+      this.showEarlyOutput();
+    });
+    this.program.on('stdout', (text) => this.output('O', text));
+    this.program.on('stderr', (text) => this.output('E', text));
+    this.program.on('error', (error) => {
+      this.showEarlyOutput();
+      this.log.note('L', error.message);
+      this.display.changed();
+      this.display.flush();
+    });
     this.finished = this.program.wait().then((result) => {
-      this.ended(() => {
-        this.log.endOutput();
-        this.log.note('L', describeEnd(result));
-      });
+      this.showEarlyOutput();
+      this.log.endOutput();
+      this.log.note('L', describeEnd(result));
+      // The last lines are shown before wait() resolves (a headless run saves them).
+      this.display.changed();
+      this.display.flush();
       this.result = { exitCode: result.exitCode, signal: result.signal };
       return this.result;
     });
@@ -73,7 +89,9 @@ export class Launched {
   write(text: string): void {
     if (typeof text !== 'string') throw new TypeError(`write() takes a string, got ${typeof text}`);
     this.program.write(text);
-    this.change(() => this.log.note('I', text));
+    if (this.earlyOutput) this.earlyOutput.push(['I', text]);
+    else this.log.note('I', text);
+    this.display.changed();
   }
 
   /** Closes stdin and waits for the program to end; SIGKILL after timeoutMs. */
@@ -108,16 +126,20 @@ export class Launched {
     return `Launched { command: ${inspect(this.command)}, pid: ${this.pid}, ${state} }`;
   }
 
-  private change(update: () => void): void {
-    update();
+  private output(kind: 'O' | 'E', text: string): void {
+    if (this.earlyOutput) this.earlyOutput.push([kind, text]);
+    else this.log.output(kind, text);
     this.display.changed();
   }
 
-  /** The last lines: the display is updated at once, before wait() resolves. */
-  private ended(update: () => void): void {
-    update();
+  /** Lines from before the pid was known go after the `started` line. */
+  private showEarlyOutput(): void {
+    for (const [kind, text] of this.earlyOutput ?? []) {
+      if (kind === 'I') this.log.note(kind, text);
+      else this.log.output(kind, text);
+    }
+    this.earlyOutput = undefined;
     this.display.changed();
-    this.display.flush();
   }
 }
 

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { nativeArtifact } from '../paths';
 import { FrameReader, control, type Frame } from './frames';
+import { enterIsolation } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
 
@@ -62,7 +63,8 @@ export class HelperProcess implements RegisteredHelper {
     args.push('--', options.command);
     const env = { ...(options.env ?? process.env) };
     if (!env.TERM || env.TERM === 'dumb') env.TERM = 'xterm-256color'; // gcc and ls colour on a terminal
-    this.child = spawn(exe, args, {
+    const launch = enterIsolation(exe, args); // inside the kernel's namespaces, when isolated
+    this.child = spawn(launch.file, launch.args, {
       env,
       detached: true, // a session of its own: the helper owns the command's terminal
       stdio: options.mode === 'pipes' ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],

@@ -6,3 +6,4 @@ export { killAllStarted, listStarted, type StartedProcess } from './registry';
 export { setProcessLimit, processGuard, removeProcessGuard, DEFAULT_MAX_PROCS } from './process-guard';
 export { shutdownRunner } from './shutdown';
 export type { RunOptions, RunResult } from './types';
+export { parseIsolation, startIsolation, stopIsolation, isolationStatus, enterIsolation, type IsolationKind, type IsolationStatus } from './isolation';

@@ -1,0 +1,52 @@
+import type { OutputSink } from '../display/sink';
+import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../session/interpreter';
+import type { CellOutcome, CellRequest, ExpressionResult } from '../session/outcome';
+
+/**
+ * An interpreter that shows a notice on the stderr of the first cell that
+ * runs visibly (not silent), then behaves exactly like the one it wraps. The
+ * kernel's stderr is rarely seen in a notebook; what the kernel could not set
+ * up (isolation refused) must reach the user once.
+ */
+export class FirstCellNotice implements Interpreter {
+  private pending: string | undefined;
+
+  constructor(
+    private readonly inner: Interpreter,
+    notice: string,
+  ) {
+    this.pending = notice.endsWith('\n') ? notice : `${notice}\n`;
+  }
+
+  execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
+    if (this.pending !== undefined && !request.silent) {
+      sink.stream('stderr', this.pending);
+      this.pending = undefined;
+    }
+    return this.inner.execute(request, sink, interrupt);
+  }
+
+  evaluateExpressions(expressions: Record<string, string>): Promise<Record<string, ExpressionResult>> {
+    return this.inner.evaluateExpressions(expressions);
+  }
+
+  complete(code: string, cursorPos: number): Promise<CompletionResult> {
+    return this.inner.complete(code, cursorPos);
+  }
+
+  inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
+    return this.inner.inspect(code, cursorPos, detailLevel);
+  }
+
+  isComplete(code: string): Promise<Completeness> {
+    return this.inner.isComplete(code);
+  }
+
+  prepare(): void {
+    this.inner.prepare?.();
+  }
+
+  shutdown(restart: boolean): Promise<void> {
+    return this.inner.shutdown(restart);
+  }
+}

@@ -84,10 +84,15 @@ async function bindingManPage(name: string): Promise<ManPage | undefined> {
   return (await findManPage(name)) ?? (name.endsWith('_async') ? findManPage(name.slice(0, -'_async'.length)) : undefined);
 }
 
-/** A reply that says nothing a student can use: no answer, `any` (an undeclared name), or only a koffi type. */
+/**
+ * A reply that says nothing a student can use: no answer, `any` (a name the
+ * cells never declared), or a bare koffi type (a function declared with
+ * koffi.func: its type line names Koffi and no documentation follows).
+ */
 function saysNothing(reply: InspectionResult): boolean {
   const text = reply.data['text/plain'];
-  return !reply.found || typeof text !== 'string' || /^\s*(any)?\s*$/.test(text) || /\bkoffi\b|\bIKoffi/i.test(text);
+  if (!reply.found || typeof text !== 'string' || /^\s*(any)?\s*$/.test(text)) return true;
+  return !text.includes('\n\n') && /koffi/i.test(text);
 }
 
 async function inspectTypeScript(code: string, cursor: number, detail: number, typescript: TypeScriptHelp): Promise<InspectionResult> {

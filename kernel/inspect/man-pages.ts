@@ -13,8 +13,8 @@ export function manRoot(): string {
   return process.env.SOCKBOOK_MAN_DIR ?? '/usr/share/man';
 }
 
-/** Sections searched, in order: system calls first, then library functions, then types. */
-const SECTIONS = ['2', '3', '3type', '2type'] as const;
+/** Sections searched, in order: system calls, library functions, types, then overviews (epoll(7), tcp(7) …). */
+const SECTIONS = ['2', '3', '3type', '2type', '7'] as const;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_SO_HOPS = 4;
 
@@ -48,7 +48,7 @@ function soTarget(source: string): string | undefined {
 const cache = new Map<string, Promise<ManPage | undefined>>();
 const CACHE_LIMIT = 64;
 
-/** The manual page of a C name (socket, epoll_wait, epoll_event …), from section 2, then 3; undefined if there is none. */
+/** The manual page of a C name (socket, epoll_wait, epoll_event, epoll …), from section 2, then 3; undefined if there is none. */
 export function findManPage(name: string): Promise<ManPage | undefined> {
   if (!NAME.test(name)) return Promise.resolve(undefined);
   let found = cache.get(name);
@@ -85,7 +85,7 @@ export function manPageText(page: ManPage, detail = 0): string {
     const body = lines.map((line) => (line === '' ? '' : `    ${line}`)).join('\n');
     parts.push(`${name}\n${body}`);
   }
-  return `${page.reference.toUpperCase()} — manual page (manpages-dev)\n\n${parts.join('\n\n')}`;
+  return `${page.reference.toUpperCase()} — Linux manual page\n\n${parts.join('\n\n')}`;
 }
 
 let index: Promise<string[]> | undefined;

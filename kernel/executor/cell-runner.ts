@@ -71,15 +71,24 @@ export class CellRunner {
     this.running = running;
     try {
       const script = new vm.Script(compiled.js, { filename: cellName, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
-      const completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
+      let completion: Promise<unknown>;
+      this.channel.phase('sync');
+      try {
+        completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
+      } finally {
+        this.channel.phase('async');
+      }
       const value = await Promise.race([completion, stopped]);
       const result = resultOf(value);
       if (result) this.channel.emit({ kind: 'result', ...result });
       return { status: 'ok' };
     } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') this.channel.interruptSeen();
       // The cell ends when the commands it ran are gone, as a C cell does.
       if (running.interrupted) await running.interrupted;
-      return { status: 'error', ...this.errorOf(error) };
+      const outcome = { status: 'error' as const, ...this.errorOf(error) };
+      if (outcome.ename === 'KeyboardInterrupt') drainPendingSigint();
+      return outcome;
     } finally {
       this.running = undefined;
     }
@@ -147,5 +156,18 @@ export class CellRunner {
     const interrupted = error instanceof KeyboardInterrupt || (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
     if (interrupted) return { ename: 'KeyboardInterrupt', evalue: 'the cell was interrupted', traceback: ['KeyboardInterrupt: the cell was interrupted'] };
     return cellErrorFrom(error, this.cells);
+  }
+}
+
+/**
+ * A SIGINT that reached vm's watchdog while it had no script to stop is kept
+ * by Node as pending and would stop the next cell's first moment. After an
+ * interrupted cell, an empty watched script takes it instead.
+ */
+function drainPendingSigint(): void {
+  try {
+    vm.runInThisContext('undefined', { breakOnSigint: true });
+  } catch {
+    // the pending interrupt, taken
   }
 }

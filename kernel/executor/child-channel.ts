@@ -32,6 +32,14 @@ export class ChildChannel {
     this.send({ type: 'ready' });
   }
 
+  interruptSeen(): void {
+    this.send({ type: 'interruptSeen' });
+  }
+
+  phase(phase: 'sync' | 'async'): void {
+    this.send({ type: 'phase', phase });
+  }
+
   /** Asks the frontend for a line of input (input_request). */
   requestInput(prompt: string, password: boolean): Promise<string> {
     const requestId = ++this.inputId;
@@ -71,9 +79,9 @@ export class ChildChannel {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes all of `text` to a pipe, waiting while it is full (fd 1 and 2 may be non-blocking). */
-export function writeFully(fd: number, text: string): void {
-  let buffer = Buffer.from(text, 'utf8');
+/** Writes all of `data` to a pipe, waiting while it is full (fd 1 and 2 may be non-blocking). */
+export function writeFully(fd: number, data: string | Uint8Array): void {
+  let buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   while (buffer.length > 0) {
     try {
       const written = fs.writeSync(fd, buffer);
@@ -82,5 +90,30 @@ export function writeFully(fd: number, text: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       Atomics.wait(pause, 0, 0, 2);
     }
+  }
+}
+
+/**
+ * Makes process.stdout/stderr (and so console.*) write straight to fd 1/2.
+ * Node's pipe streams queue what a full pipe does not take, so their text
+ * could pass the fences written with writeSync and land in the next cell;
+ * and an interrupt landing inside a stream's bookkeeping can leave it stuck.
+ * A plain synchronous write has neither problem.
+ */
+export function writeStdioDirectly(): void {
+  for (const [stream, fd] of [[process.stdout, 1], [process.stderr, 2]] as const) {
+    const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      const data =
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+          : chunk instanceof Uint8Array
+            ? chunk
+            : Buffer.from(String(chunk));
+      writeFully(fd, data);
+      if (typeof done === 'function') process.nextTick(done as () => void);
+      return true;
+    };
+    Object.defineProperty(stream, 'write', { value: write, writable: true, configurable: true });
   }
 }

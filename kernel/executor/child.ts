@@ -7,7 +7,7 @@ import { killAllStarted } from '../runner/registry';
 import { builtinDeclarations } from './builtins-dts';
 import { installBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
-import { ChildChannel } from './child-channel';
+import { ChildChannel, writeStdioDirectly } from './child-channel';
 import { completenessOf } from './completeness';
 import { NotebookLanguage } from './language-service';
 import type { ClientMessage, ClientRequest } from './protocol';
@@ -20,12 +20,19 @@ const language = new NotebookLanguage(builtinDeclarations(libcSourceModule()));
 const runner = new CellRunner(channel, language, sleeps);
 let cells: Promise<unknown> = Promise.resolve();
 
-// Touching the streams makes Node set up fd 1 and 2 (pipes are written synchronously).
-void process.stdout.fd;
-void process.stderr.fd;
+writeStdioDirectly();
 installBuiltins(globalThis, { channel, sleeps });
 
-process.on('SIGINT', () => runner.interrupt());
+// Interrupts are for one cell: a SIGINT handled late, or a request that crossed the reply, must not stop the next.
+let runningId: number | undefined;
+let interruptWantedFor: number | undefined;
+function interruptIfWanted(): void {
+  if (runningId !== undefined && runningId === interruptWantedFor) runner.interrupt();
+}
+process.on('SIGINT', () => {
+  channel.interruptSeen();
+  interruptIfWanted();
+});
 process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught exception'));
 process.on('unhandledRejection', (reason) => runner.reportStray(reason, 'Unhandled promise rejection'));
 /** Ends what cells started (launch() programs, commands, their daemons), then the executor. */
@@ -38,7 +45,11 @@ process.on('SIGTERM', exitAfterCleanup);
 process.on('disconnect', exitAfterCleanup);
 
 process.on('message', (message: ClientMessage) => {
-  if (message.type === 'inputReply') channel.inputReply(message);
+  if (message.type === 'interrupt') {
+    interruptWantedFor = message.id;
+    interruptIfWanted();
+  }
+  else if (message.type === 'inputReply') channel.inputReply(message);
   else if (message.type === 'execute') {
     // One cell at a time, in order.
     cells = cells.then(() => handle(message));
@@ -48,9 +59,17 @@ process.on('message', (message: ClientMessage) => {
 async function handle(request: ClientRequest): Promise<void> {
   try {
     switch (request.type) {
-      case 'execute':
-        channel.reply<'execute'>(request.id, await runner.execute(request.code, request.cellName, request.cwd), true);
+      case 'execute': {
+        runningId = request.id;
+        let outcome;
+        try {
+          outcome = await runner.execute(request.code, request.cellName, request.cwd);
+        } finally {
+          runningId = undefined;
+        }
+        channel.reply<'execute'>(request.id, outcome, true);
         break;
+      }
       case 'expressions':
         channel.reply<'expressions'>(request.id, runner.evaluate(request.expressions), false);
         break;

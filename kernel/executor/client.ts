@@ -10,6 +10,11 @@ import { FencedOutput, type StreamName } from './fenced-output';
 import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from './protocol';
 import { FENCE_NONCE_ENV } from './protocol';
 
+
+/** How often an interrupt is repeated while the cell has not stopped (ms). */
+const INTERRUPT_REPEAT_MS = 300;
+/** How long after a synchronous part starts before SIGINT is sent to it (ms). */
+const SYNC_PART_SETTLE_MS = 30;
 export interface ExecuteOptions {
   allowStdin: boolean;
   /** The notebook's directory; the cell runs there. */
@@ -39,6 +44,15 @@ interface Executor {
   exited: Promise<void>;
   /** Set when the client killed it on purpose, with the reason cells are told. */
   killedBecause?: string;
+  /** Called when the child says a SIGINT reached its JavaScript. */
+  onInterruptSeen?: () => void;
+  /**
+   * Where the running cell is, as the child last said: 'starting' (compiling, not yet run), 'sync' (its first,
+   * synchronous part runs under vm's SIGINT watchdog) or 'async' (after that part).
+   */
+  phase: 'starting' | 'sync' | 'async';
+  /** Called when a synchronous part starts. */
+  onSyncPart?: () => void;
 }
 
 const CHILD_SCRIPT = path.join(__dirname, 'child.js');
@@ -60,6 +74,7 @@ export class ExecutorClient {
   private sink: OutputSink | undefined;
   private allowStdin = false;
   private readonly interruptGraceMs: number;
+  private diedWhileIdle: string | undefined;
 
   constructor(options: ExecutorClientOptions = {}) {
     this.interruptGraceMs = options.interruptGraceMs ?? 2000;
@@ -114,25 +129,53 @@ export class ExecutorClient {
     if (interrupt.aborted) return keyboardInterrupt('the cell was interrupted before it started');
     const executor = this.ensureExecutor(opts.cwd);
     this.sink = sink;
+    if (this.diedWhileIdle) {
+      sink.stream('stderr', `${this.diedWhileIdle}\n`);
+      this.diedWhileIdle = undefined;
+    }
     this.allowStdin = opts.allowStdin;
     const cellName = `cell[${opts.executionCount ?? this.cellCount}]`;
     let graceTimer: NodeJS.Timeout | undefined;
+    let repeatTimer: NodeJS.Timeout | undefined;
+    // A late timer must never interrupt the next cell.
+    let cellOver = false;
+    let requestId: number | undefined;
     const onAbort = () => {
-      executor.process.kill('SIGINT');
+      // Node gives SIGINT its default, fatal action for a moment as vm's watchdog for the cell's synchronous
+      // part is set up and taken down. So: before that part (phase 'starting') the request goes over IPC only;
+      // during it SIGINT is what stops it; after it both, SIGINT to wake a blocking libc call. SIGINT is repeated
+      // until the child says one arrived (one sent as the part starts can be lost).
+      let seen = false;
+      executor.onInterruptSeen = () => (seen = true);
+      const interruptNow = () => {
+        if (cellOver) return;
+        if (executor.phase !== 'sync' && requestId !== undefined) this.post(executor, { type: 'interrupt', id: requestId });
+        if (executor.phase !== 'starting' && !seen) executor.process.kill('SIGINT');
+      };
+      // Not at once: the window of the default action is right at the start of the part.
+      executor.onSyncPart = () => setTimeout(interruptNow, SYNC_PART_SETTLE_MS);
+      interruptNow();
+      repeatTimer = setInterval(interruptNow, INTERRUPT_REPEAT_MS);
       graceTimer = setTimeout(() => {
         void this.kill(executor, 'KeyboardInterrupt: the cell did not stop within 2 s of the interrupt, so the executor was restarted; earlier state (variables, imports) is lost.');
       }, this.interruptGraceMs);
     };
     interrupt.addEventListener('abort', onAbort, { once: true });
     try {
+      executor.phase = 'starting';
       return await this.send<'execute'>(executor, { type: 'execute', code, cellName, cwd: opts.cwd }, (reason) =>
         reason.startsWith('KeyboardInterrupt: ')
           ? keyboardInterrupt(reason.slice('KeyboardInterrupt: '.length))
           : { status: 'error', ename: 'ExecutorDied', evalue: reason, traceback: [`ExecutorDied: ${reason}`] },
+        (id) => (requestId = id),
       );
     } finally {
       interrupt.removeEventListener('abort', onAbort);
       if (graceTimer) clearTimeout(graceTimer);
+      cellOver = true;
+      if (repeatTimer) clearInterval(repeatTimer);
+      executor.onInterruptSeen = undefined;
+      executor.onSyncPart = undefined;
     }
   }
 
@@ -147,8 +190,10 @@ export class ExecutorClient {
     executor: Executor,
     message: Omit<Extract<ClientRequest, { type: K }>, 'id'>,
     fallback: (reason: string) => ReplyTypes[K],
+    onId?: (id: number) => void,
   ): Promise<ReplyTypes[K]> {
     const id = ++this.nextId;
+    onId?.(id);
     return new Promise<ReplyTypes[K]>((resolve, reject) => {
       executor.pending.set(id, {
         settle: (result) => resolve(result as ReplyTypes[K]),
@@ -192,6 +237,7 @@ export class ExecutorClient {
       output: new FencedOutput(nonce, (name, text) => this.stream(name, text)),
       pending: new Map(),
       exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+      phase: 'starting',
     };
     if (child.stdout) executor.output.attach('stdout', child.stdout);
     if (child.stderr) executor.output.attach('stderr', child.stderr);
@@ -205,6 +251,13 @@ export class ExecutorClient {
   private received(executor: Executor, message: ChildMessage): void {
     switch (message.type) {
       case 'ready':
+        return;
+      case 'interruptSeen':
+        executor.onInterruptSeen?.();
+        return;
+      case 'phase':
+        executor.phase = message.phase;
+        if (message.phase === 'sync') executor.onSyncPart?.();
         return;
       case 'event':
         executor.output.expect(message.fence, () => this.deliver(executor, message.event));
@@ -286,6 +339,10 @@ export class ExecutorClient {
     const reason =
       executor.killedBecause ??
       `The TypeScript executor ${how} while running this cell; its state is lost and the next cell starts a fresh executor.`;
+    if (executor.pending.size === 0 && !executor.killedBecause) {
+      // Died between cells: say so at the next cell instead of losing the state silently.
+      this.diedWhileIdle = `The TypeScript executor ${how} between cells; its state is lost and this cell runs in a fresh executor.`;
+    }
     for (const pending of executor.pending.values()) pending.abandon(reason);
     executor.pending.clear();
   }

@@ -45,7 +45,13 @@ export type InputReply =
   | { type: 'inputReply'; requestId: number; ok: true; value: string }
   | { type: 'inputReply'; requestId: number; ok: false; name: string; message: string };
 
-export type ClientMessage = ClientRequest | InputReply;
+/** Stop the cell of execute request `id` if it is still running (sent instead of SIGINT outside its synchronous part). */
+export interface InterruptRequest {
+  type: 'interrupt';
+  id: number;
+}
+
+export type ClientMessage = ClientRequest | InputReply | InterruptRequest;
 
 export type ChildMessage =
   | { type: 'ready' }
@@ -53,4 +59,12 @@ export type ChildMessage =
   | { type: 'event'; fence: number; event: CellEvent }
   /** Replies to execute are fenced too: the cell ends when its output has been read. */
   | { type: 'reply'; id: number; fence?: number; result: ReplyTypes[keyof ReplyTypes] }
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'failed'; id: number; message: string }
+  /** A SIGINT reached the child's JavaScript (its listener ran, or it stopped a synchronous part). */
+  | { type: 'interruptSeen' }
+  /**
+   * The cell's synchronous part starts or ends. Only while it runs is SIGINT needed (vm's watchdog stops it);
+   * outside it an interrupt goes over IPC, because Node takes SIGINT back to its default (fatal) action for a
+   * moment as that watchdog is set up and taken down.
+   */
+  | { type: 'phase'; phase: 'sync' | 'async' };

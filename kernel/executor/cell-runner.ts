@@ -36,6 +36,8 @@ interface RunningCell {
 export class CellRunner {
   private readonly cells = new Map<string, CompiledCell>();
   private running: RunningCell | undefined;
+  /** Whether an interrupt already asked for the cell being started (set by the child's message loop). */
+  interruptRequested: () => boolean = () => false;
 
   constructor(
     private readonly channel: ChildChannel,
@@ -67,6 +69,8 @@ export class CellRunner {
     this.language.addCell(code);
     let stop: (error: unknown) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
+    // An interrupt that came while the cell was queued or compiling: it does not start.
+    if (this.interruptRequested()) return { status: 'error', ...this.errorOf(new KeyboardInterrupt()) };
     const running: RunningCell = { stop };
     this.running = running;
     try {

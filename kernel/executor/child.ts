@@ -29,6 +29,7 @@ let interruptWantedFor: number | undefined;
 function interruptIfWanted(): void {
   if (runningId !== undefined && runningId === interruptWantedFor) runner.interrupt();
 }
+runner.interruptRequested = () => runningId !== undefined && runningId === interruptWantedFor;
 process.on('SIGINT', () => {
   channel.interruptSeen();
   interruptIfWanted();

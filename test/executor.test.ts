@@ -230,6 +230,22 @@ describe('executor (TypeScript cells in a child process)', function () {
     assert.equal((await run('kept')).sink.result(), "'still here'");
   });
 
+  it('survives interrupts at any moment of a cell: never restarts, never stops the next cell', async function () {
+    this.timeout(60000);
+    // Interrupts landing while a cell is queued, compiling, starting, looping or flooding its output.
+    const cells = ['console.log("x"); while (true) {}', 'for (let i = 0; ; i++) console.log(i)', 'await new Promise(() => {})'];
+    for (let i = 0; i < 18; i++) {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 1 + ((i * 17) % 90));
+      const { outcome } = await run(cells[i % cells.length], client, new MemorySink(), controller.signal);
+      assert.equal(outcome.status === 'error' && outcome.ename, 'KeyboardInterrupt', `round ${i}`);
+      assert.doesNotMatch(outcome.status === 'error' ? outcome.evalue : '', /restarted|executor/, `round ${i}`);
+      const after = await run('kept');
+      assertOk(after.outcome);
+      assert.equal(after.sink.result(), "'still here'", `round ${i}: the state survived and the next cell ran`);
+    }
+  });
+
   it('interrupts a cell waiting on a promise that never settles', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);

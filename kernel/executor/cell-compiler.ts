@@ -54,7 +54,24 @@ export function syntaxProblems(code: string): SyntaxProblem[] {
  * again), wraps it in an async function (so `await` works at top level) whose
  * result is the final expression's value, and strips the types.
  */
+/** Compiled cells by source text: re-running an unchanged cell skips the compiler (its output does not depend on the name). */
+const compiledBySource = new Map<string, Omit<CompiledCell, 'name'>>();
+const MAX_CACHED_CELLS = 200;
+
 export function compileCell(code: string, name: string): CompiledCell {
+  let compiled = compiledBySource.get(code);
+  if (compiled) {
+    compiledBySource.delete(code); // most recently used last
+  } else {
+    compiled = compileSource(code);
+    if (compiledBySource.size >= MAX_CACHED_CELLS) compiledBySource.delete(compiledBySource.keys().next().value as string);
+  }
+  compiledBySource.set(code, compiled);
+  return { name, ...compiled };
+}
+
+function compileSource(code: string): Omit<CompiledCell, 'name'> {
+  const name = 'cell';
   const ts = typescript();
   const file = ts.createSourceFile(`${name}.ts`, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const rewrite = new CellRewrite(ts, file);
@@ -77,7 +94,6 @@ export function compileCell(code: string, name: string): CompiledCell {
   const rewrittenLines = lineStarts(rewritten);
   const cellLines = lineStarts(code);
   return {
-    name,
     source: code,
     js,
     toCellPosition(line, column) {

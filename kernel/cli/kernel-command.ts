@@ -1,3 +1,4 @@
+import { projectRoot } from '../paths';
 import { Channels } from '../transport/channels';
 import { readConnectionFile } from '../transport/connection-file';
 import { Session } from '../session/session';
@@ -36,7 +37,8 @@ async function isolate(options: KernelOptions): Promise<string | undefined> {
   if (kinds.length === 0) return undefined;
   // The holder ends with the kernel however it exits (its stdin closes, and PDEATHSIG).
   process.once('exit', stopIsolation);
-  const status = await startIsolation(kinds, { keep: [process.cwd()] });
+  // The notebook's directory and sockbook itself (its helpers, the executor's code) stay visible in a private /tmp.
+  const status = await startIsolation(kinds, { keep: [process.cwd(), projectRoot] });
   if (status.problem === undefined) {
     log(`isolation: this kernel's commands have ${status.active.map((k) => KIND_WORDS[k]).join(' and ')} (holder pid ${status.holderPid})`);
     return undefined;

@@ -230,6 +230,19 @@ describe('executor (TypeScript cells in a child process)', function () {
     assert.equal((await run('kept')).sink.result(), "'still here'");
   });
 
+  it('cuts a flood of cell output at 1 MiB and keeps all of it in a file', async () => {
+    const { sink, outcome } = await run('const row = "y".repeat(99);\nfor (let i = 0; i < 50000; i++) console.log(row);');
+    assertOk(outcome);
+    const shown = sink.text('stdout');
+    assert.ok(shown.length >= 1 << 20 && shown.length < (1 << 20) + 200000, `${shown.length} characters were shown`);
+    const note = /output cut: (\d+) more bytes; all of it was kept in (\S+)/.exec(sink.text('stderr'));
+    assert.ok(note, sink.text('stderr'));
+    assert.equal(Number(note[1]) + Buffer.byteLength(shown), 5000000);
+    await new Promise((r) => setTimeout(r, 200)); // the file is written asynchronously
+    assert.equal(fs.statSync(note[2]).size, 5000000);
+    fs.rmSync(path.dirname(note[2]), { recursive: true, force: true });
+  });
+
   it('survives interrupts at any moment of a cell: never restarts, never stops the next cell', async function () {
     this.timeout(60000);
     // Interrupts landing while a cell is queued, compiling, starting, looping or flooding its output.

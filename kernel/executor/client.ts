@@ -7,6 +7,7 @@ import { enterIsolation } from '../runner/isolation';
 import type { Completeness, CompletionResult, InspectionResult } from '../session/interpreter';
 import type { CellOutcome, ExpressionResult } from '../session/outcome';
 import { FencedOutput, type StreamName } from './fenced-output';
+import { OutputCap } from './output-cap';
 import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from './protocol';
 import { FENCE_NONCE_ENV } from './protocol';
 
@@ -75,6 +76,7 @@ export class ExecutorClient {
   private allowStdin = false;
   private readonly interruptGraceMs: number;
   private diedWhileIdle: string | undefined;
+  private outputCap = new OutputCap();
 
   constructor(options: ExecutorClientOptions = {}) {
     this.interruptGraceMs = options.interruptGraceMs ?? 2000;
@@ -134,6 +136,8 @@ export class ExecutorClient {
       this.diedWhileIdle = undefined;
     }
     this.allowStdin = opts.allowStdin;
+    this.outputCap.close();
+    this.outputCap = new OutputCap();
     const cellName = `cell[${opts.executionCount ?? this.cellCount}]`;
     let graceTimer: NodeJS.Timeout | undefined;
     let repeatTimer: NodeJS.Timeout | undefined;
@@ -170,6 +174,8 @@ export class ExecutorClient {
         (id) => (requestId = id),
       );
     } finally {
+      const cut = this.outputCap.note();
+      if (cut) sink.stream('stderr', `${cut}\n`);
       interrupt.removeEventListener('abort', onAbort);
       if (graceTimer) clearTimeout(graceTimer);
       cellOver = true;
@@ -320,8 +326,10 @@ export class ExecutorClient {
   }
 
   private stream(name: StreamName, text: string): void {
+    const shown = this.outputCap.take(text);
+    if (!shown) return;
     try {
-      this.sink?.stream(name, text);
+      this.sink?.stream(name, shown);
     } catch {
       // See deliver().
     }

@@ -38,6 +38,22 @@ async function kernelTree(kernel: KernelProcesses): Promise<ProcessNode> {
   return tree;
 }
 
+const HELPER_NAMES = new Set(['sockbook-run', 'sockbook-ns']);
+
+/**
+ * The tree as a student should read it: sockbook's own processes by a short
+ * name (their command lines are install paths and plumbing options), and no
+ * helper whose command is over with nothing left under it (it is exiting).
+ */
+function forStudents(node: ProcessNode, kernel: KernelProcesses): ProcessNode | undefined {
+  const children = node.children.map((child) => forStudents(child, kernel)).filter((c): c is ProcessNode => c !== undefined);
+  const helper = HELPER_NAMES.has(node.comm);
+  if (helper && children.length === 0) return undefined;
+  const name =
+    node.pid === kernel.rootPid ? 'sockbook kernel' : node.pid === kernel.executorPid ? 'sockbook executor' : helper ? node.comm : undefined;
+  return { ...node, commandLine: name ?? node.commandLine, children };
+}
+
 function labels(kernel: KernelProcesses): Map<number, string> {
   const out = new Map<number, string>([[kernel.rootPid, 'this kernel']]);
   if (kernel.executorPid !== undefined) out.set(kernel.executorPid, 'TypeScript executor');
@@ -49,7 +65,9 @@ function labels(kernel: KernelProcesses): Map<number, string> {
 }
 
 export async function processesView(kernel: KernelProcesses): Promise<MimeBundle> {
-  return processTreeBundle(await kernelTree(kernel), labels(kernel));
+  // The root is the kernel itself, never a helper, so it is always kept.
+  const tree = forStudents(await kernelTree(kernel), kernel) as ProcessNode;
+  return processTreeBundle(tree, labels(kernel));
 }
 
 /** The fd the executor's IPC channel to the kernel uses (Node passes it in NODE_CHANNEL_FD). */

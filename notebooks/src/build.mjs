@@ -1,24 +1,24 @@
 #!/usr/bin/env node
-// Builds notebooks/daemons.ipynb from notebooks/src/daemons.cells.md, the readable source of the
-// lesson: each cell starts with a marker line, <!-- cell: markdown --> or <!-- cell: code -->.
+// Builds each lesson notebook from its readable source, notebooks/src/NAME.cells.md, in which
+// every cell starts with a marker line: <!-- cell: markdown --> or <!-- cell: code -->.
 //
-//   node notebooks/src/daemons.mjs        write notebooks/daemons.ipynb with empty outputs
+//   node notebooks/src/build.mjs [NAME ...]     write notebooks/NAME.ipynb (outputs empty);
+//                                               without a NAME, every lesson here
 //
 // Then execute it in place, which saves the outputs into the file:
-//   node bin/sockbook.js run notebooks/daemons.ipynb
-import { readFileSync, writeFileSync } from 'node:fs';
+//   node bin/sockbook.js run notebooks/NAME.ipynb --strict
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sourcePath = join(here, 'daemons.cells.md');
-const notebookPath = resolve(here, '..', 'daemons.ipynb');
+const SUFFIX = '.cells.md';
 const markerPattern = /^<!-- cell: (markdown|code) -->$/;
 
 /** @returns {{ type: 'markdown' | 'code', text: string }[]} */
-function parseCells(sourceText) {
+function parseCells(sourcePath) {
     const cells = [];
-    for (const [index, line] of sourceText.split('\n').entries()) {
+    for (const [index, line] of readFileSync(sourcePath, 'utf8').split('\n').entries()) {
         const marker = markerPattern.exec(line);
         if (marker) cells.push({ type: marker[1], lines: [] });
         else if (cells.length > 0) cells[cells.length - 1].lines.push(line);
@@ -37,10 +37,10 @@ function sourceLines(text) {
     return text.split('\n').map((line, i, all) => (i < all.length - 1 ? `${line}\n` : line));
 }
 
-function buildNotebook(cells) {
+function buildNotebook(name, cells) {
     return {
         cells: cells.map((cell, index) => {
-            const id = `daemons-${String(index + 1).padStart(2, '0')}`;
+            const id = `${name}-${String(index + 1).padStart(2, '0')}`;
             const source = sourceLines(cell.text);
             if (cell.type === 'markdown') return { cell_type: 'markdown', id, metadata: {}, source };
             return { cell_type: 'code', execution_count: null, id, metadata: {}, outputs: [], source };
@@ -54,6 +54,12 @@ function buildNotebook(cells) {
     };
 }
 
-const cells = parseCells(readFileSync(sourcePath, 'utf8'));
-writeFileSync(notebookPath, `${JSON.stringify(buildNotebook(cells), null, 1)}\n`);
-console.log(`wrote ${notebookPath} (${cells.length} cells)`);
+const names = process.argv.length > 2
+    ? process.argv.slice(2)
+    : readdirSync(here).filter((f) => f.endsWith(SUFFIX)).map((f) => f.slice(0, -SUFFIX.length));
+for (const name of names) {
+    const cells = parseCells(join(here, `${name}${SUFFIX}`));
+    const notebookPath = resolve(here, '..', `${name}.ipynb`);
+    writeFileSync(notebookPath, `${JSON.stringify(buildNotebook(name, cells), null, 1)}\n`);
+    console.log(`wrote ${notebookPath} (${cells.length} cells)`);
+}

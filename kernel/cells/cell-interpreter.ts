@@ -11,7 +11,7 @@ import type { Completeness, CompletionResult, InspectionResult, Interpreter } fr
 import type { CellOutcome, CellRequest, ExpressionResult } from '../session/outcome';
 import { runCommandStep } from './command-step';
 import { compileRunCommands } from './compile-run';
-import type { CellPlan, FileCellPlan, LineMagicPlan } from './plan';
+import type { FileCellPlan, LineMagicPlan } from './plan';
 import { planCell } from './plan-cell';
 
 export interface InterpreterOptions {

@@ -164,14 +164,18 @@ export class CellRunner {
 }
 
 /**
- * A SIGINT that reached vm's watchdog while it had no script to stop is kept
- * by Node as pending and would stop the next cell's first moment. After an
- * interrupted cell, an empty watched script takes it instead.
+ * vm's watchdog takes a SIGINT on a helper thread, which may get to it only
+ * after the cell already ended (a blocking libc call woke with EINTR and threw
+ * first); it would then stop the next cell's first moment. After an
+ * interrupted cell, a short watched wait takes such a late SIGINT instead.
  */
 function drainPendingSigint(): void {
   try {
-    vm.runInThisContext('undefined', { breakOnSigint: true });
+    vm.runInThisContext(`for (const end = Date.now() + ${SIGINT_DRAIN_MS}; Date.now() < end; );`, { breakOnSigint: true });
   } catch {
-    // the pending interrupt, taken
+    // the late interrupt, taken
   }
 }
+
+/** How long the watched wait after an interrupted cell lasts (ms). */
+const SIGINT_DRAIN_MS = 30;

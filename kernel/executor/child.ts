@@ -27,13 +27,13 @@ installBuiltins(globalThis, { channel, sleeps });
 let runningId: number | undefined;
 let interruptWantedFor: number | undefined;
 function interruptIfWanted(): void {
-  if (runningId !== undefined && runningId === interruptWantedFor) runner.interrupt();
+  if (runningId === undefined || runningId !== interruptWantedFor) return;
+  channel.interruptSeen();
+  runner.interrupt();
 }
 runner.interruptRequested = () => runningId !== undefined && runningId === interruptWantedFor;
-process.on('SIGINT', () => {
-  channel.interruptSeen();
-  interruptIfWanted();
-});
+// A SIGINT outside a synchronous part (one inside is vm's watchdog's) stops the cell it was meant for.
+process.on('SIGINT', interruptIfWanted);
 process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught exception'));
 process.on('unhandledRejection', (reason) => runner.reportStray(reason, 'Unhandled promise rejection'));
 /** Ends what cells started (launch() programs, commands, their daemons), then the executor. */

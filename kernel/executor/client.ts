@@ -146,15 +146,19 @@ export class ExecutorClient {
     let requestId: number | undefined;
     const onAbort = () => {
       // Node gives SIGINT its default, fatal action for a moment as vm's watchdog for the cell's synchronous
-      // part is set up and taken down. So: before that part (phase 'starting') the request goes over IPC only;
-      // during it SIGINT is what stops it; after it both, SIGINT to wake a blocking libc call. SIGINT is repeated
-      // until the child says one arrived (one sent as the part starts can be lost).
+      // part is set up and taken down, and a SIGINT the watchdog took while idle can stop a later cell. So a
+      // SIGINT is sent only when nothing else can work: during that synchronous part (only the watchdog stops
+      // it), or after it when the IPC request went unanswered (the child is blocked in a libc call, which
+      // SIGINT wakes). It is repeated until the child says one arrived (one sent as the part starts can be lost).
       let seen = false;
+      let asked = false;
       executor.onInterruptSeen = () => (seen = true);
       const interruptNow = () => {
-        if (cellOver) return;
-        if (executor.phase !== 'sync' && requestId !== undefined) this.post(executor, { type: 'interrupt', id: requestId });
-        if (executor.phase !== 'starting' && !seen) executor.process.kill('SIGINT');
+        if (cellOver || seen) return;
+        // Read by the child once its event loop runs again; it also tells SIGINT's listener the cell to stop.
+        if (requestId !== undefined) this.post(executor, { type: 'interrupt', id: requestId });
+        if (executor.phase === 'sync' || (executor.phase === 'async' && asked)) executor.process.kill('SIGINT');
+        if (executor.phase === 'async') asked = true;
       };
       // Not at once: the window of the default action is right at the start of the part.
       executor.onSyncPart = () => setTimeout(interruptNow, SYNC_PART_SETTLE_MS);

@@ -243,6 +243,26 @@ describe('executor (TypeScript cells in a child process)', function () {
     fs.rmSync(path.dirname(note[2]), { recursive: true, force: true });
   });
 
+  it('interrupting blocking libc calls never stops the cell after them', async function () {
+    this.timeout(60000);
+    assertOk((await run('var idleEpoll = libc.epoll_create1(0); var idleEvents: any[] = [];')).outcome);
+    const calls = ['libc.epoll_wait(idleEpoll, idleEvents, 8, -1)', 'await libc.epoll_wait_async(idleEpoll, idleEvents, 8, -1)'];
+    for (let i = 0; i < 12; i++) {
+      const controller = new AbortController();
+      const sink = new MemorySink();
+      const running = run(`console.log("waiting");\n${calls[i % 2]}`, client, sink, controller.signal);
+      while (!sink.text('stdout').includes('waiting')) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 20 + ((i * 37) % 150)));
+      controller.abort();
+      const { outcome } = await running;
+      assert.equal(outcome.status === 'error' && outcome.ename, 'KeyboardInterrupt', `round ${i}`);
+      const after = await run('kept');
+      assertOk(after.outcome);
+      assert.equal(after.sink.result(), "'still here'", `round ${i}: the next cell ran untouched`);
+    }
+    assertOk((await run('libc.close(idleEpoll)')).outcome);
+  });
+
   it('survives interrupts at any moment of a cell: never restarts, never stops the next cell', async function () {
     this.timeout(60000);
     // Interrupts landing while a cell is queued, compiling, starting, looping or flooding its output.

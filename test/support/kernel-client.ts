@@ -107,7 +107,14 @@ export class KernelClient {
     }
     writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(connection));
     const client = new KernelClient(dir, connection, key, options);
-    await client.waitReady();
+    try {
+      await client.waitReady();
+    } catch (error) {
+      // A kernel that never came up leaves neither its process nor its temp dir behind.
+      client.process.kill('SIGKILL');
+      await client.close();
+      throw error;
+    }
     return client;
   }
 

@@ -50,20 +50,37 @@ export function isBlocking(fd: number, syscall: string): boolean {
   return (flags & constants.O_NONBLOCK) === 0;
 }
 
+/** A struct pollfd: the fd, the events of interest (POLLIN, POLLOUT ...) and, after the wait, the ready ones. */
+export interface PollEntry {
+  fd: number;
+  events: number;
+  revents?: number;
+}
+
 /**
- * Waits without a timeout until `fd` has one of `events` (POLLIN, POLLOUT),
- * interruptible by SIGINT. Returns the revents. `syscall` names the call the
+ * ppoll(2) with only SIGINT unblocked: waits up to `timeoutMs` (-1: forever)
+ * until one of `entries` is ready, sets each entry's `revents` and returns how
+ * many are ready. EINTR is a KeyboardInterrupt; `syscall` names the call the
  * wait belongs to, for errors.
  */
+export function pollSync(entries: PollEntry[], timeoutMs: number, syscall: string): number {
+  const buf = Buffer.alloc(pollfdSize * Math.max(1, entries.length));
+  entries.forEach((e, i) => koffi.encode(buf, i * pollfdSize, 'pollfd', { fd: e.fd, events: e.events, revents: 0 }));
+  const timeout = timeoutMs < 0 ? null : { tv_sec: Math.floor(timeoutMs / 1000), tv_nsec: (timeoutMs % 1000) * 1e6 };
+  const n = ppoll(buf, entries.length, timeout, onlySigint) as number;
+  if (n < 0) failSync(syscall, koffi.errno());
+  entries.forEach((e, i) => (e.revents = koffi.decode(buf, i * pollfdSize + reventsOffset, 'short') as number));
+  return n;
+}
+
+/**
+ * Waits without a timeout until `fd` has one of `events` (POLLIN, POLLOUT),
+ * interruptible by SIGINT. Returns the revents.
+ */
 export function waitFor(fd: number, events: number, syscall: string): number {
-  const buf = pollfd(fd, events);
-  const n = ppoll(buf, 1, null, onlySigint) as number;
-  if (n < 0) {
-    const errno = koffi.errno();
-    if (errno === constants.EINTR) throw new KeyboardInterrupt(syscall);
-    throw new SyscallError(syscall, errno);
-  }
-  return koffi.decode(buf, reventsOffset, 'short') as number;
+  const entry: PollEntry = { fd, events };
+  pollSync([entry], -1, syscall);
+  return entry.revents ?? 0;
 }
 
 /** Throws KeyboardInterrupt if a synchronous call failed with EINTR, else SyscallError. */

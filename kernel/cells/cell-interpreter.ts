@@ -6,7 +6,7 @@ import { ExecutorClient } from '../executor/client';
 import { inspectCode, completeCode } from '../inspect/code-help';
 import { runSystemView } from '../inspect/system-views';
 import { listStarted } from '../runner/registry';
-import { killAllStarted } from '../runner/run-command';
+import { shutdownRunner } from '../runner/shutdown';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../session/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../session/outcome';
 import { runCommandStep } from './command-step';
@@ -159,7 +159,8 @@ export class CellInterpreter implements Interpreter {
   }
 
   async shutdown(restart: boolean): Promise<void> {
-    await Promise.allSettled([killAllStarted(), restart ? this.executor.restart() : this.executor.shutdown()]);
+    // The runner's own shutdown: every process commands started, then the process guard's cgroup.
+    await Promise.allSettled([shutdownRunner(), restart ? this.executor.restart() : this.executor.shutdown()]);
     if (restart) this.options.log('restarting: every process of this kernel was ended');
   }
 }

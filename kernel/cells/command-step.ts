@@ -1,7 +1,8 @@
 import type { OutputSink } from '../display/sink';
 import { htmlBundle } from '../display/markdown';
 import { lookupCompile } from '../runner/compile-cache';
-import { describeExit, runCommand } from '../runner/run-command';
+import { describeExit } from '../runner/describe-exit';
+import { runCommand } from '../runner/run-command';
 import type { RunResult } from '../runner/types';
 import { formatSpoilerOutput } from './spoiler';
 

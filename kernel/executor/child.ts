@@ -3,7 +3,7 @@
  * Started with an IPC channel; fd 1 and fd 2 are pipes read by the client.
  */
 import process from 'node:process';
-import { killAllStarted } from '../runner/registry';
+import { shutdownRunner } from '../runner/shutdown';
 import { builtinDeclarations } from './builtins-dts';
 import { installBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
@@ -38,7 +38,7 @@ process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught e
 process.on('unhandledRejection', (reason) => runner.reportStray(reason, 'Unhandled promise rejection'));
 /** Ends what cells started (launch() programs, commands, their daemons), then the executor. */
 function exitAfterCleanup(): void {
-  void killAllStarted().finally(() => process.exit(0));
+  void shutdownRunner().finally(() => process.exit(0));
 }
 // Restart and shutdown: the client sends SIGTERM, and SIGKILL if this does not end in time.
 process.on('SIGTERM', exitAfterCleanup);

@@ -108,6 +108,3 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
   });
 }
 
-// Callers that run commands also describe and clean up after them.
-export { describeExit } from './describe-exit';
-export { killAllStarted, listStarted } from './registry';

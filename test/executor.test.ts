@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { ExecutorClient, type ExecuteOptions } from '../kernel/executor/client';
-import { FencedOutput } from '../kernel/executor/fenced-output';
+import { ExecutorClient, type ExecuteOptions } from '../kernel/executor/host/client';
+import { FencedOutput } from '../kernel/executor/host/fenced-output';
 import { fenceMarker } from '../kernel/executor/protocol';
-import type { CellOutcome } from '../kernel/session/outcome';
+import type { CellOutcome } from '../kernel/interpreter/outcome';
 import { MemorySink } from './support/executor-sink';
 
 describe('executor (TypeScript cells in a child process)', function () {

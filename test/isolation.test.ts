@@ -1,4 +1,4 @@
-// Isolation (SPEC.md §5): with SOCKBOOK_ISOLATE=net,tmp or --isolate, each
+// Isolation: with SOCKBOOK_ISOLATE=net,tmp or --isolate, each
 // kernel's commands and TypeScript cells get their own network namespace and
 // /tmp, so two notebooks can bind the same port and unix socket path.
 import * as assert from 'node:assert/strict';

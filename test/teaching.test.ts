@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { manRoot } from '../kernel/inspect/man-pages';
+import { manRoot } from '../kernel/help/man-pages';
 import { nativeArtifact } from '../kernel/paths';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Message } from '../kernel/wire/message';
-import { rewriteMagicLines, splitComment } from '../kernel/executor/magic-lines';
+import { rewriteMagicLines, splitComment } from '../kernel/executor/child/magic-lines';
 import { KernelClient } from './support/kernel-client';
 
 const ofType = (messages: Message[], type: string) => messages.filter((m) => m.header.msg_type === type);

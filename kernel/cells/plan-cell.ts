@@ -46,7 +46,7 @@ function dropLeadingBlankLines(code: string): string {
   return code.replace(/^(?:[ \t\r\f\v]*\n)+/, '');
 }
 
-/** Decide what a cell asks for (SPEC.md §4), from its text. Pure. */
+/** Decide what a cell asks for, from its text. Pure. */
 export function planCell(code: string): CellPlan {
   const cell = dropLeadingBlankLines(code);
   const firstLine = cell.split('\n', 1)[0];

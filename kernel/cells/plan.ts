@@ -1,4 +1,4 @@
-/** What a cell asks for, decided from its first line (SPEC.md §4). */
+/** What a cell asks for, decided from its first line. */
 export type CellPlan =
   | { kind: 'setup' }
   | { kind: 'python'; message: string }
@@ -37,7 +37,7 @@ export interface CompileRunPlan {
   source: string;
 }
 
-/** The line magics that stand alone in a cell (SPEC.md §5, §7). */
+/** The line magics that stand alone in a cell. */
 export type LineMagicName = 'cd' | 'pwd' | 'strict' | 'ps' | 'ss' | 'epoll';
 
 export interface LineMagicPlan {

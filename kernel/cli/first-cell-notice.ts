@@ -1,6 +1,6 @@
-import type { OutputSink } from '../display/sink';
-import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../session/interpreter';
-import type { CellOutcome, CellRequest, ExpressionResult } from '../session/outcome';
+import type { OutputSink } from '../interpreter/output-sink';
+import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../interpreter/interpreter';
+import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 
 /**
  * An interpreter that shows a notice on the stderr of the first cell that

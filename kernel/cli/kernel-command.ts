@@ -3,7 +3,7 @@ import { Channels } from '../transport/channels';
 import { readConnectionFile } from '../transport/connection-file';
 import { Session } from '../session/session';
 import { Signer } from '../wire/signer';
-import { createInterpreter } from '../cells/cell-interpreter';
+import { createInterpreter } from '../engine/cell-interpreter';
 import { parseIsolation, startIsolation, stopIsolation, type IsolationKind } from '../runner/isolation';
 import { FirstCellNotice } from './first-cell-notice';
 
@@ -19,7 +19,7 @@ export interface KernelOptions {
 const KIND_WORDS: Record<IsolationKind, string> = { net: 'its own network namespace', tmp: 'its own /tmp' };
 
 /**
- * Sets up the isolation asked for (SPEC.md §5). Resolves to what the user
+ * Sets up the isolation asked for. Resolves to what the user
  * must be told once in the first cell when it could not be done.
  */
 async function isolate(options: KernelOptions): Promise<string | undefined> {

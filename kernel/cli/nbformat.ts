@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MimeBundle, Metadata } from '../display/sink';
+import type { MimeBundle, Metadata } from '../interpreter/output-sink';
 
 /** nbformat 4.5 shapes, as far as sockbook reads and writes them. */
 export type MultilineString = string | string[];

@@ -1,5 +1,5 @@
-import type { MimeBundle, Metadata, OutputSink } from '../display/sink';
-import { StdinNotAllowedError } from '../display/sink';
+import type { MimeBundle, Metadata, OutputSink } from '../interpreter/output-sink';
+import { StdinNotAllowedError } from '../interpreter/output-sink';
 import type { CodeCell, Output } from './nbformat';
 import { joinSource } from './nbformat';
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { createInterpreter } from '../cells/cell-interpreter';
+import { createInterpreter } from '../engine/cell-interpreter';
 import { joinSource, parseNotebook, serializeNotebook } from './nbformat';
 import { DisplayRegistry, NotebookSink } from './notebook-sink';
 

@@ -1,4 +1,4 @@
-import type { MimeBundle } from './sink';
+import type { MimeBundle } from '../interpreter/output-sink';
 
 /** A Markdown display with a plain-text fallback (what nbconvert and terminals show). */
 export function markdownBundle(text: string): MimeBundle {

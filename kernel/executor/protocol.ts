@@ -2,9 +2,9 @@
  * The messages between ExecutorClient (kernel process) and the executor child
  * over the Node IPC channel. Everything here is plain JSON.
  */
-import type { MimeBundle, Metadata } from '../display/sink';
-import type { CellOutcome, ExpressionResult } from '../session/outcome';
-import type { Completeness, CompletionResult, InspectionResult } from '../session/interpreter';
+import type { MimeBundle, Metadata } from '../interpreter/output-sink';
+import type { CellOutcome, ExpressionResult } from '../interpreter/outcome';
+import type { Completeness, CompletionResult, InspectionResult } from '../interpreter/interpreter';
 
 /** Environment variable carrying the per-child nonce used in fence markers. */
 export const FENCE_NONCE_ENV = 'SOCKBOOK_EXECUTOR_FENCE';

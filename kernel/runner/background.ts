@@ -1,5 +1,5 @@
 /**
- * Background processes for launch(cmd) (SPEC.md §4.3): plain pipes instead
+ * Background processes for launch(cmd): plain pipes instead
  * of a terminal, separate stdout and stderr, writable stdin. They run under
  * the same helper (subreaper, fds 0-2 only, default signal state, process
  * guard) and are ended by killAllStarted.

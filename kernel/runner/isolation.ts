@@ -1,5 +1,5 @@
 /**
- * Isolation (SPEC.md §5): a kernel's commands and TypeScript executor get a
+ * Isolation: a kernel's commands and TypeScript executor get a
  * network namespace of their own (loopback up) and a private /tmp, so two
  * notebooks binding port 31008 or /tmp/my_precious_unix_socket do not collide.
  *

@@ -1,4 +1,4 @@
-/** Runs one shell command under a pseudo-terminal (SPEC.md §5). */
+/** Runs one shell command under a pseudo-terminal. */
 import * as fs from 'node:fs';
 import { HelperProcess, type MainExit } from './helper-process';
 import { OutputCoalescer } from './output-coalescer';

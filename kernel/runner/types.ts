@@ -1,4 +1,4 @@
-/** How to run one shell command (SPEC.md §5). */
+/** How to run one shell command. */
 export interface RunOptions {
   /** Run with `bash -c`. */
   command: string;

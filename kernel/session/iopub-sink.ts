@@ -1,4 +1,4 @@
-import { MimeBundle, Metadata, OutputSink, StdinNotAllowedError } from '../display/sink';
+import { MimeBundle, Metadata, OutputSink, StdinNotAllowedError } from '../interpreter/output-sink';
 import type { Request } from './request';
 
 export type AskInput = (request: Request, prompt: string, password: boolean) => Promise<string>;

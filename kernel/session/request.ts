@@ -1,6 +1,6 @@
 import type { JsonObject, Message } from '../wire/message';
 import type { RoutedChannel } from '../transport/channels';
-import type { Interpreter } from './interpreter';
+import type { Interpreter } from '../interpreter/interpreter';
 import type { HistoryStore } from './history';
 
 /** What a handler gets for one request: the message and ways to answer it. */

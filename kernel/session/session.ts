@@ -4,7 +4,7 @@ import type { JsonObject, Message } from '../wire/message';
 import type { Signer } from '../wire/signer';
 import { controlHandlers, shellHandlers } from './handlers';
 import { HistoryStore } from './history';
-import type { Interpreter } from './interpreter';
+import type { Interpreter } from '../interpreter/interpreter';
 import type { Handler, KernelContext, Request } from './request';
 import { StdinBroker } from './stdin-broker';
 

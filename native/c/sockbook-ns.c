@@ -1,4 +1,4 @@
-// sockbook-ns: private network and /tmp for one kernel (SPEC.md §5, isolation).
+// sockbook-ns: private network and /tmp for one kernel.
 //
 //   sockbook-ns hold [--net] [--tmp] [--keep DIR]...
 //     Creates the namespaces and keeps them alive. --net: a new network

@@ -1,5 +1,5 @@
-import type { Metadata, MimeBundle, OutputSink } from '../../kernel/display/sink';
-import { StdinNotAllowedError } from '../../kernel/display/sink';
+import type { Metadata, MimeBundle, OutputSink } from '../../kernel/interpreter/output-sink';
+import { StdinNotAllowedError } from '../../kernel/interpreter/output-sink';
 
 export type SinkRecord =
   | { type: 'stream'; name: 'stdout' | 'stderr'; text: string }

@@ -1,4 +1,4 @@
-import type { CellOutcome } from '../outcome';
+import type { CellOutcome } from '../../interpreter/outcome';
 import { IopubSink } from '../iopub-sink';
 import type { Handler, KernelContext, Request } from '../request';
 

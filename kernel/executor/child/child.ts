@@ -3,15 +3,15 @@
  * Started with an IPC channel; fd 1 and fd 2 are pipes read by the client.
  */
 import process from 'node:process';
-import { shutdownRunner } from '../runner/shutdown';
+import { shutdownRunner } from '../../runner/shutdown';
 import { builtinDeclarations } from './builtins-dts';
 import { installBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
 import { completenessOf } from './completeness';
 import { NotebookLanguage } from './language-service';
-import type { ClientMessage, ClientRequest } from './protocol';
-import { FENCE_NONCE_ENV } from './protocol';
+import type { ClientMessage, ClientRequest } from '../protocol';
+import { FENCE_NONCE_ENV } from '../protocol';
 import { SleepTimers } from './sleep-timers';
 
 const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');

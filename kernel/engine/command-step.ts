@@ -1,10 +1,10 @@
-import type { OutputSink } from '../display/sink';
+import type { OutputSink } from '../interpreter/output-sink';
 import { htmlBundle } from '../display/markdown';
 import { lookupCompile } from '../runner/compile-cache';
 import { describeExit } from '../runner/describe-exit';
 import { runCommand } from '../runner/run-command';
 import type { RunResult } from '../runner/types';
-import { formatSpoilerOutput } from './spoiler';
+import { formatSpoilerOutput } from '../cells/spoiler';
 
 export interface CommandStepOptions {
   command: string;

@@ -1,15 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import type { OutputSink } from '../display/sink';
-import { StdinNotAllowedError } from '../display/sink';
-import { enterIsolation } from '../runner/isolation';
-import type { Completeness, CompletionResult, InspectionResult } from '../session/interpreter';
-import type { CellOutcome, ExpressionResult } from '../session/outcome';
+import type { OutputSink } from '../../interpreter/output-sink';
+import { StdinNotAllowedError } from '../../interpreter/output-sink';
+import { enterIsolation } from '../../runner/isolation';
+import type { Completeness, CompletionResult, InspectionResult } from '../../interpreter/interpreter';
+import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { FencedOutput, type StreamName } from './fenced-output';
 import { OutputCap } from './output-cap';
-import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from './protocol';
-import { FENCE_NONCE_ENV } from './protocol';
+import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from '../protocol';
+import { FENCE_NONCE_ENV } from '../protocol';
 
 
 /** How often an interrupt is repeated while the cell has not stopped (ms). */
@@ -56,7 +56,7 @@ interface Executor {
   onSyncPart?: () => void;
 }
 
-const CHILD_SCRIPT = path.join(__dirname, 'child.js');
+const CHILD_SCRIPT = path.join(__dirname, '..', 'child', 'child.js');
 /** How long a stopping executor gets to end what its cells launched before it is killed (ms). */
 const TERMINATE_GRACE_MS = 1500;
 

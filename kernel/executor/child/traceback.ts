@@ -1,13 +1,14 @@
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import type { CellError } from '../session/outcome';
+import type { CellError } from '../../interpreter/outcome';
 import type { CompiledCell, SyntaxProblem } from './cell-compiler';
 
 /** The cells run so far, by the file name their scripts were given (`cell[3]`). */
 export type CellRegistry = ReadonlyMap<string, CompiledCell>;
 
 const FRAME = /^\s*at (?:(.*) \()?(.+?):(\d+):(\d+)\)?$/;
-const EXECUTOR_DIR = __dirname + path.sep;
+/** The executor's own frames (child and protocol) are hidden from tracebacks. */
+const EXECUTOR_DIR = path.dirname(__dirname) + path.sep;
 
 /**
  * Turns a thrown value into the error a user sees: its name and message, and

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { markdownBundle } from '../display/markdown';
-import type { CellEvent } from './protocol';
+import { markdownBundle } from '../../display/markdown';
+import type { CellEvent } from '../protocol';
 
 /**
  * What a `%p EXPR [# comment]` line shows: Markdown `` `EXPR = value`  # comment ``,

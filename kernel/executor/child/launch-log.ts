@@ -1,4 +1,4 @@
-import type { MimeBundle } from '../display/sink';
+import type { MimeBundle } from '../../interpreter/output-sink';
 
 /** O: stdout, E: stderr, I: input written with write(), L: life-cycle. */
 export type LaunchLineKind = 'O' | 'E' | 'I' | 'L';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import process from 'node:process';
 import type * as TS from 'typescript';
-import { projectRoot } from '../paths';
-import type { CompletionResult } from '../session/interpreter';
+import { projectRoot } from '../../paths';
+import type { CompletionResult } from '../../interpreter/interpreter';
 import { typescript } from './typescript';
 
 /** One earlier cell: its top-level declarations, kept as context for later cells. */

@@ -1,4 +1,4 @@
-import type { OutputSink } from '../display/sink';
+import type { OutputSink } from './output-sink';
 import type { CellOutcome, CellRequest, ExpressionResult } from './outcome';
 
 export interface CompletionResult {

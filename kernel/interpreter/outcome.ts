@@ -1,4 +1,4 @@
-import type { MimeBundle } from '../display/sink';
+import type { MimeBundle } from './output-sink';
 
 /** A payload of execute_reply (the pager is the one sockbook uses). */
 export interface PagerPayload {

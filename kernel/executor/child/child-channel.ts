@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import process from 'node:process';
-import type { CellEvent, ChildMessage, InputReply, ReplyTypes } from './protocol';
-import { fenceMarker } from './protocol';
+import type { CellEvent, ChildMessage, InputReply, ReplyTypes } from '../protocol';
+import { fenceMarker } from '../protocol';
 import { flushCStdio } from './c-stdio';
 
 /**

@@ -1,5 +1,5 @@
 // %ss: the sockets of this kernel's processes, as aligned text and an HTML table.
-import type { MimeBundle } from '../display/sink';
+import type { MimeBundle } from '../interpreter/output-sink';
 import type { OwnedSocket, SocketOwner, SocketSnapshot } from './socket-list';
 import { escapeHtml, htmlTable, plainTable, type Column } from './text-table';
 

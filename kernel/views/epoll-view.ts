@@ -1,8 +1,8 @@
 // %epoll PID: each epoll instance with its interest list, as text and HTML.
-import type { MimeBundle } from '../display/sink';
+import type { MimeBundle } from '../interpreter/output-sink';
 import type { EpollInterest, EpollReport } from './epoll-list';
 import { describeState } from './process-tree';
-import { nameBits } from './system-constants';
+import { nameBits } from '../help/system-constants';
 import { escapeHtml, htmlTable, plainTable, type Column } from './text-table';
 
 const COLUMNS: Column[] = [

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { MimeBundle } from '../display/sink';
-import type { CellEvent } from './protocol';
+import type { MimeBundle } from '../../interpreter/output-sink';
+import type { CellEvent } from '../protocol';
 
 /** The shortest time between two updates of a live display (ms). */
 export const LIVE_UPDATE_INTERVAL_MS = 100;

@@ -1,6 +1,6 @@
 import process from 'node:process';
 import * as vm from 'node:vm';
-import type { CellOutcome, ExpressionResult } from '../session/outcome';
+import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { interruptBuiltins } from './builtins';
 import { compileCell, syntaxProblems, type CompiledCell } from './cell-compiler';
 import type { ChildChannel } from './child-channel';

@@ -1,4 +1,4 @@
-import type { Completeness } from '../session/interpreter';
+import type { Completeness } from '../../interpreter/interpreter';
 import { helpTarget } from './help-request';
 import { rewriteMagicLines } from './magic-lines';
 import { typescript } from './typescript';

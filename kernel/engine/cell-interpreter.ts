@@ -1,18 +1,18 @@
 import { access, appendFile, mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { markdownBundle } from '../display/markdown';
-import type { OutputSink } from '../display/sink';
-import { ExecutorClient } from '../executor/client';
-import { inspectCode, completeCode } from '../inspect/code-help';
-import { runSystemView } from '../inspect/system-views';
+import type { OutputSink } from '../interpreter/output-sink';
+import { ExecutorClient } from '../executor/host/client';
+import { inspectCode, completeCode } from '../help/code-help';
+import { runSystemView } from '../views/system-views';
 import { listStarted } from '../runner/registry';
 import { shutdownRunner } from '../runner/shutdown';
-import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../session/interpreter';
-import type { CellOutcome, CellRequest, ExpressionResult } from '../session/outcome';
+import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../interpreter/interpreter';
+import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 import { runCommandStep } from './command-step';
-import { compileRunCommands } from './compile-run';
-import type { FileCellPlan, LineMagicPlan } from './plan';
-import { planCell } from './plan-cell';
+import { compileRunCommands } from '../cells/compile-run';
+import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
+import { planCell } from '../cells/plan-cell';
 
 export interface InterpreterOptions {
   log(text: string): void;
@@ -30,7 +30,7 @@ function error(ename: string, evalue: string): CellOutcome {
 const interrupted = error('KeyboardInterrupt', 'interrupted by the user');
 
 /**
- * Runs cells by their plan (SPEC.md §4): file cells and shell commands
+ * Runs cells by their plan: file cells and shell commands
  * through the runner, TypeScript through the executor child process.
  */
 export class CellInterpreter implements Interpreter {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Metadata, MimeBundle } from '../display/sink';
-import type { CellEvent } from './protocol';
+import type { Metadata, MimeBundle } from '../../interpreter/output-sink';
+import type { CellEvent } from '../protocol';
 import { DISPLAY_HANDLE, jsonCopy, richValueOf } from './rich-value';
 
 export interface DisplayOptions {

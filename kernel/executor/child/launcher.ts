@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import process from 'node:process';
 import { inspect } from 'node:util';
-import { startBackground, type BackgroundProcess } from '../runner/background';
-import type { RunResult } from '../runner/types';
+import { startBackground, type BackgroundProcess } from '../../runner/background';
+import type { RunResult } from '../../runner/types';
 import { LaunchLog } from './launch-log';
 import { LiveDisplay } from './live-display';
-import type { CellEvent } from './protocol';
+import type { CellEvent } from '../protocol';
 import { DISPLAY_HANDLE } from './rich-value';
 
 export interface LaunchOptions {

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import { fenceMarker } from './protocol';
+import { fenceMarker } from '../protocol';
 
 export type StreamName = 'stdout' | 'stderr';
 

@@ -1,7 +1,7 @@
-// complete_request and inspect_request (SPEC.md §7): C cells get the C
+// complete_request and inspect_request: C cells get the C
 // library (man pages, the machine's constants) and the cell's own names;
 // TypeScript cells get the language service, plus the man page of a libc name.
-import type { CompletionResult, InspectionResult } from '../session/interpreter';
+import type { CompletionResult, InspectionResult } from '../interpreter/interpreter';
 import { isLibcMember, prefixAtCursor, wordAtCursor } from './cursor-word';
 import { findManPage, libraryNames, manPageText, type ManPage } from './man-pages';
 import { loadConstants } from './system-constants';
@@ -15,7 +15,7 @@ export interface TypeScriptHelp {
 /** At most this many completions: enough to scroll, few enough to read. */
 const MAX_MATCHES = 300;
 
-/** A cell in C, C++ or assembly (the magics of SPEC.md §4.1 that hold such code). */
+/** A cell in C, C++ or assembly (the magics that hold such code). */
 export function isCCell(code: string): boolean {
   const first = code.trimStart().split('\n', 1)[0] ?? '';
   if (/^%%(cpp|c|c\+\+|asm)(\s|$)/.test(first)) return true;

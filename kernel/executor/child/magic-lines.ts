@@ -1,5 +1,5 @@
 /**
- * The IPython-style lines a TypeScript cell may hold (SPEC.md §4.2, §4.3),
+ * The IPython-style lines a TypeScript cell may hold,
  * turned into TypeScript before the cell is checked and compiled:
  *
  * - `!cmd` becomes `void await __sockbookShell("cmd");`, i.e. `await sh("cmd")`

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import process from 'node:process';
-import { projectRoot } from '../paths';
+import { projectRoot } from '../../paths';
 import { IMPORT_DEFAULT_HELPER } from './cell-compiler';
 import type { ChildChannel } from './child-channel';
 import { createDisplay } from './display-api';

@@ -1,8 +1,8 @@
-// The teaching line magics (SPEC.md §7): %ps, %ss and %epoll PID, each shown
+// The teaching line magics: %ps, %ss and %epoll PID, each shown
 // as one display with text/plain and text/html.
-import type { MimeBundle, OutputSink } from '../display/sink';
+import type { MimeBundle, OutputSink } from '../interpreter/output-sink';
 import type { StartedProcess } from '../runner/registry';
-import type { CellOutcome } from '../session/outcome';
+import type { CellOutcome } from '../interpreter/outcome';
 import { epollBundle } from './epoll-view';
 import { ProcessLookupError, readEpollInstances } from './epoll-list';
 import { readProcText } from './proc-files';
@@ -11,7 +11,7 @@ import { processTreeBundle } from './process-view';
 import type { SocketEntry } from './net-tables';
 import { listSockets, PortMemory, readSocketTables, type SocketOwner } from './socket-list';
 import { socketTableBundle } from './socket-view';
-import { epollEventBits } from './system-constants';
+import { epollEventBits } from '../help/system-constants';
 
 /** What the views need to know about the kernel's own processes. */
 export interface KernelProcesses {

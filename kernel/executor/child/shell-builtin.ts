@@ -1,7 +1,7 @@
 import process from 'node:process';
-import { describeExit } from '../runner/describe-exit';
-import { runCommand } from '../runner/run-command';
-import type { RunResult } from '../runner/types';
+import { describeExit } from '../../runner/describe-exit';
+import { runCommand } from '../../runner/run-command';
+import type { RunResult } from '../../runner/types';
 import { writeFully } from './child-channel';
 
 /** How long an interrupt waits for interrupted commands to end before the cell ends anyway (ms). */

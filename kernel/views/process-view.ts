@@ -1,5 +1,5 @@
 // %ps: the process tree as an ASCII tree (text/plain) and an HTML table.
-import type { MimeBundle } from '../display/sink';
+import type { MimeBundle } from '../interpreter/output-sink';
 import { describeState, type ProcessNode } from './process-tree';
 import { escapeHtml, htmlTable, plainTable, type Column } from './text-table';
 

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../paths';
+import { UsageError, type OptionValues, type Subcommand } from './command-options';
 
 export type InstallTarget = { kind: 'user' } | { kind: 'sys-prefix' } | { kind: 'prefix'; prefix: string } | { kind: 'system' };
 
@@ -43,3 +44,33 @@ export async function installKernelspec(target: InstallTarget, name = 'sockbook'
   await writeFile(path.join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
   return dir;
 }
+
+const INSTALL_OPTIONS = {
+  user: { type: 'boolean', help: 'install for this user ($JUPYTER_DATA_DIR, default ~/.local/share/jupyter)' },
+  'sys-prefix': { type: 'boolean', help: "install into Python's sys.prefix (/usr/bin/python3's)" },
+  prefix: { type: 'string', value: 'P', help: 'install into P/share/jupyter' },
+  name: { type: 'string', value: 'NAME', help: "the kernelspec's name (default: sockbook)" },
+} as const;
+
+/** Which of --user, --sys-prefix, --prefix was given: at most one; none means the system-wide directory. */
+function installTarget(values: OptionValues<typeof INSTALL_OPTIONS>): InstallTarget {
+  const given: InstallTarget[] = [];
+  if (values.user) given.push({ kind: 'user' });
+  if (values['sys-prefix']) given.push({ kind: 'sys-prefix' });
+  if (values.prefix !== undefined) given.push({ kind: 'prefix', prefix: values.prefix });
+  if (given.length > 1) throw new UsageError('choose one of --user, --sys-prefix, --prefix P');
+  return given[0] ?? { kind: 'system' };
+}
+
+/** `sockbook install`'s command line. */
+export const installCommand: Subcommand<typeof INSTALL_OPTIONS> = {
+  name: 'install',
+  synopsis: '[--user | --sys-prefix | --prefix P] [--name NAME]',
+  summary: 'write the kernelspec (default: /usr/local/share/jupyter/kernels)',
+  options: INSTALL_OPTIONS,
+  async start(values) {
+    const name = values.name ?? 'sockbook';
+    const dir = await installKernelspec(installTarget(values), name);
+    process.stdout.write(`installed kernelspec ${name} in ${dir}\n`);
+  },
+};

@@ -6,6 +6,7 @@ import { Signer } from '../wire/signer';
 import { createInterpreter } from '../engine/cell-interpreter';
 import { parseIsolation, startIsolation, stopIsolation, type IsolationKind } from '../runner/isolation';
 import { FirstCellNotice } from './first-cell-notice';
+import { UsageError, type Subcommand } from './command-options';
 
 function log(text: string): void {
   process.stderr.write(`[sockbook ${new Date().toISOString()}] ${text}\n`);
@@ -86,3 +87,31 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? String(error)}`));
   process.on('unhandledRejection', (error) => log(`unhandled rejection: ${String(error)}`));
 }
+
+const KERNEL_OPTIONS = {
+  'connection-file': { type: 'string', short: 'f', value: 'CONNECTION_FILE', help: 'the connection file Jupyter writes (required)' },
+  isolate: {
+    type: 'string',
+    value: 'net,tmp',
+    help: "give the kernel's commands their own network namespace and/or /tmp: net, tmp, net,tmp or none (default: $SOCKBOOK_ISOLATE)",
+  },
+} as const;
+
+/** `sockbook kernel`'s command line. */
+export const kernelCommand: Subcommand<typeof KERNEL_OPTIONS> = {
+  name: 'kernel',
+  synopsis: '-f CONNECTION_FILE [--isolate net,tmp]',
+  summary: 'run the kernel (what Jupyter starts)',
+  options: KERNEL_OPTIONS,
+  start(values) {
+    const file = values['connection-file'];
+    if (file === undefined) throw new UsageError('-f CONNECTION_FILE is required');
+    let kinds: IsolationKind[] | undefined;
+    try {
+      kinds = values.isolate === undefined ? undefined : parseIsolation(values.isolate);
+    } catch (error) {
+      throw new UsageError(`--isolate: ${(error as Error).message}`);
+    }
+    return runKernel(file, { isolate: kinds });
+  },
+};

@@ -1,46 +1,19 @@
-import { installKernelspec, InstallTarget } from './install-command';
-import { parseIsolation, type IsolationKind } from '../runner/isolation';
-import { runKernel } from './kernel-command';
+import { parseCommandLine, usageLine, usageText, UsageError, type OptionSpecs, type Subcommand } from './command-options';
+import { installCommand } from './install-command';
+import { kernelCommand } from './kernel-command';
 
-const USAGE = `usage:
-  sockbook kernel -f CONNECTION_FILE [--isolate net,tmp]
-                                          run the kernel (what Jupyter starts); --isolate
-                                          (or SOCKBOOK_ISOLATE) gives its commands their
-                                          own network namespace and /tmp
-  sockbook install [--user|--sys-prefix|--prefix P] [--name NAME]
-                                          write the kernelspec
-  sockbook run NOTEBOOK [-o OUT.ipynb] [--strict] [--timeout S]
-                                          execute a notebook through the kernel, without Python`;
+/** The subcommands whose options parseCommandLine reads; `run` reads its own. */
+const COMMANDS: Subcommand<OptionSpecs>[] = [kernelCommand, installCommand];
 
-function fail(message: string): never {
-  process.stderr.write(`sockbook: ${message}\n${USAGE}\n`);
+const RUN_USAGE = `  sockbook run NOTEBOOK [-o OUT.ipynb] [--strict] [--allow-errors] [--timeout S]
+      execute a notebook through the kernel, without Python`;
+
+const USAGE = ['usage:', ...COMMANDS.map((command) => usageText(command, '  ')), RUN_USAGE].join('\n');
+
+/** `who` is `sockbook` or `sockbook kernel`: the program or command the message is about. */
+function fail(who: string, message: string, usage: string): never {
+  process.stderr.write(`${who}: ${message}\n${usage}\n`);
   process.exit(2);
-}
-
-function optionValue(args: string[], ...names: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    for (const name of names) {
-      if (args[i] === name) {
-        if (i + 1 >= args.length) fail(`${name} needs a value`);
-        return args[i + 1];
-      }
-      if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
-    }
-  }
-  return undefined;
-}
-
-async function install(args: string[]): Promise<void> {
-  const prefix = optionValue(args, '--prefix');
-  const target: InstallTarget = args.includes('--user')
-    ? { kind: 'user' }
-    : args.includes('--sys-prefix')
-      ? { kind: 'sys-prefix' }
-      : prefix !== undefined
-        ? { kind: 'prefix', prefix }
-        : { kind: 'system' };
-  const dir = await installKernelspec(target, optionValue(args, '--name') ?? 'sockbook');
-  process.stdout.write(`installed kernelspec sockbook in ${dir}\n`);
 }
 
 async function run(args: string[]): Promise<void> {
@@ -48,38 +21,30 @@ async function run(args: string[]): Promise<void> {
   process.exitCode = await runNotebookCommand(args);
 }
 
-export function main(argv: string[]): void {
-  const [command, ...args] = argv;
-  let work: Promise<void>;
-  switch (command) {
-    case 'kernel': {
-      const file = optionValue(args, '-f', '--connection-file');
-      if (!file) fail('kernel needs -f CONNECTION_FILE');
-      const isolate = optionValue(args, '--isolate');
-      let kinds: IsolationKind[] | undefined;
-      try {
-        kinds = isolate === undefined ? undefined : parseIsolation(isolate);
-      } catch (error) {
-        fail(`--isolate: ${(error as Error).message}`);
-      }
-      work = runKernel(file, { isolate: kinds });
-      break;
-    }
-    case 'install':
-      work = install(args);
-      break;
-    case 'run':
-      work = run(args);
-      break;
-    case undefined:
-    case '-h':
-    case '--help':
-      process.stdout.write(USAGE + '\n');
+/** Parses the command's options and starts it; bad input exits 2 with the command's usage line. */
+async function start(command: Subcommand<OptionSpecs>, args: string[]): Promise<void> {
+  try {
+    const parsed = parseCommandLine(command, args);
+    if (parsed.help) {
+      process.stdout.write(`usage:\n${usageText(command, '  ')}\n`);
       return;
-    default:
-      fail(`unknown command '${command}'`);
+    }
+    await command.start(parsed.values);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    fail(`sockbook ${command.name}`, error.message, `usage: ${usageLine(command)}\n(sockbook ${command.name} --help lists its options)`);
   }
-  work.catch((error: unknown) => {
+}
+
+export function main(argv: string[]): void {
+  const [name, ...args] = argv;
+  let work: Promise<void> | undefined;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command) work = start(command, args);
+  else if (name === 'run') work = run(args);
+  else if (name === undefined || name === '-h' || name === '--help') process.stdout.write(USAGE + '\n');
+  else fail('sockbook', `unknown command '${name}'`, USAGE);
+  work?.catch((error: unknown) => {
     process.stderr.write(`sockbook: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });

@@ -1,7 +1,8 @@
-// The names of the constants native/c/gen-constants.c prints, by group.
-// The values are never written here: they come from the machine's headers
-// (build/native/constants.json); these lists give them TypeScript types and
-// tell which names are errno, signal, ... numbers (for number -> name maps).
+// The one list of the constants sockbook's libc bindings expose, by group.
+// The values are never written here: native/build.js writes a C program from
+// these names and runs it against the machine's headers (build/native/constants.json);
+// these lists also give the names TypeScript types and tell which names are
+// errno, signal, ... numbers (for number -> name maps).
 
 export const epollNames = [
   'EPOLLIN', 'EPOLLPRI', 'EPOLLOUT', 'EPOLLRDNORM', 'EPOLLRDBAND', 'EPOLLWRNORM', 'EPOLLWRBAND',

@@ -95,6 +95,25 @@ function socketError(fd: number): number {
   return getsockopt(fd, constants.SOL_SOCKET, constants.SO_ERROR);
 }
 
+/** Makes a socket non-blocking for a connect that waits interruptibly; returns the flags to restore. */
+function setNonBlocking(fd: number): number {
+  const flags = check('connect', fcntlC(fd, constants.F_GETFL, 'int', 0) as number);
+  fcntlC(fd, constants.F_SETFL, 'int', flags | constants.O_NONBLOCK);
+  return flags;
+}
+
+/** One connect(2) try: 0 when connected, else its errno. */
+function tryConnect(fd: number, buf: unknown, len: number): number {
+  return (connectC(fd, buf, len) as number) === 0 ? 0 : koffi.errno();
+}
+
+/** How a connect that was in progress ended, once the socket is writable: 0, or its error thrown. */
+function finishConnect(fd: number): 0 {
+  const err = socketError(fd);
+  if (err !== 0) throw new SyscallError('connect', err);
+  return 0;
+}
+
 /**
  * connect(2): connects a socket to `addr`, e.g. `connect(fd, sockaddr("127.0.0.1:31008"))`.
  * On a blocking socket it waits for the handshake and can be interrupted
@@ -107,18 +126,14 @@ export function connect(fd: number, addr: SockaddrLike): number {
   if (!isBlocking(fd, 'connect')) return check('connect', connectC(fd, buf, len) as number);
   // A blocking connect would be restarted after SIGINT (SA_RESTART); connect
   // non-blocking instead and wait interruptibly, then restore the flags.
-  const flags = fcntlC(fd, constants.F_GETFL, 'int', 0) as number;
-  fcntlC(fd, constants.F_SETFL, 'int', flags | constants.O_NONBLOCK);
+  const flags = setNonBlocking(fd);
   try {
     for (;;) {
-      const r = connectC(fd, buf, len) as number;
-      if (r === 0) return 0;
-      const errno = koffi.errno();
+      const errno = tryConnect(fd, buf, len);
+      if (errno === 0) return 0;
       if (errno === constants.EINPROGRESS) {
         waitFor(fd, constants.POLLOUT, 'connect');
-        const err = socketError(fd);
-        if (err !== 0) throw new SyscallError('connect', err);
-        return 0;
+        return finishConnect(fd);
       }
       if (errno !== constants.EAGAIN) failSync('connect', errno); // unix sockets say EAGAIN when the backlog is full
       waitFor(fd, constants.POLLOUT, 'connect');
@@ -131,20 +146,14 @@ export function connect(fd: number, addr: SockaddrLike): number {
 /** connect without blocking the event loop (the socket is made non-blocking for the wait, then restored). */
 export async function connect_async(fd: number, addr: SockaddrLike): Promise<number> {
   const [buf, len] = addressArgs(addr);
-  const flags = check('connect', fcntlC(fd, constants.F_GETFL, 'int', 0) as number);
-  fcntlC(fd, constants.F_SETFL, 'int', flags | constants.O_NONBLOCK);
+  const flags = setNonBlocking(fd);
   try {
     for (;;) {
-      const r = connectC(fd, buf, len) as number;
-      if (r === 0) return 0;
-      const errno = koffi.errno();
+      const errno = tryConnect(fd, buf, len);
+      if (errno === 0) return 0;
       if (errno !== constants.EINPROGRESS && errno !== constants.EAGAIN) throw new SyscallError('connect', errno);
       await waitForAsync(fd, constants.POLLOUT, 'connect');
-      if (errno === constants.EINPROGRESS) {
-        const err = socketError(fd);
-        if (err !== 0) throw new SyscallError('connect', err);
-        return 0;
-      }
+      if (errno === constants.EINPROGRESS) return finishConnect(fd);
     }
   } finally {
     fcntlC(fd, constants.F_SETFL, 'int', flags);

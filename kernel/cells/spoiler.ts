@@ -1,12 +1,4 @@
-/** `html.escape(s)` of Python: & < > " ' */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#x27;');
-}
+import { escapeHtml } from '../display/html-escape';
 
 /**
  * A command's whole output as the course shows it under

@@ -4,6 +4,7 @@
 import type { CompletionResult, InspectionResult } from '../interpreter/interpreter';
 import { isLibcMember, prefixAtCursor, wordAtCursor } from './cursor-word';
 import { findManPage, libraryNames, manPageText, type ManPage } from './man-pages';
+import { isConstantName } from '../../native/constant-table';
 import { loadConstants } from './system-constants';
 
 /** What TypeScript cells are completed and explained by (the executor). */
@@ -51,7 +52,7 @@ async function completeC(code: string, cursor: number): Promise<CompletionResult
   add(cellIdentifiers(code.slice(0, prefix.start) + code.slice(prefix.end)), 'variable');
   add(C_KEYWORDS, 'keyword');
   add(await libraryNames(), 'function');
-  add((await loadConstants().catch(() => new Map<string, number>())).keys(), 'constant');
+  add(Object.keys(await loadConstants().catch(() => ({}))), 'constant');
   const matches = [...kinds.keys()].sort().slice(0, MAX_MATCHES);
   return {
     matches,
@@ -66,8 +67,9 @@ async function completeC(code: string, cursor: number): Promise<CompletionResult
 const notFound: InspectionResult = { found: false, data: {} };
 
 async function constantHelp(name: string): Promise<string | undefined> {
-  const value = (await loadConstants().catch(() => undefined))?.get(name);
-  if (value === undefined) return undefined;
+  const constants = await loadConstants().catch(() => undefined);
+  if (constants === undefined || !isConstantName(constants, name)) return undefined;
+  const value = constants[name];
   return `${name} = ${value} (0x${value.toString(16)}), from the C headers of this machine`;
 }
 

@@ -1,10 +1,11 @@
 // The C library's manual pages (Debian's manpages-dev): finding a page by
-// function name, reading its gzip'ed roff, and the index of names for completion.
+// function name, reading its gzip'ed roff (laid out by groff), and the index
+// of names for completion.
 import { readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { renderManPage, type RenderedPage } from './roff-text';
+import { renderManPage, type RenderedPage } from './groff-page';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -56,6 +57,10 @@ export function findManPage(name: string): Promise<ManPage | undefined> {
     found = loadManPage(name);
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(name, found);
+    // A page groff could not lay out (not installed yet, say) is tried again next time.
+    void found.then((page) => {
+      if (page && !page.page.ok) cache.delete(name);
+    });
   }
   return found;
 }
@@ -69,7 +74,7 @@ async function loadManPage(name: string): Promise<ManPage | undefined> {
       if (!target) break;
       source = await readSource(path.join(manRoot(), target));
     }
-    if (source !== undefined) return { name, section, reference: `${name}(${section})`, page: renderManPage(source) };
+    if (source !== undefined) return { name, section, reference: `${name}(${section})`, page: await renderManPage(source) };
   }
   return undefined;
 }
@@ -77,15 +82,17 @@ async function loadManPage(name: string): Promise<ManPage | undefined> {
 /** Sections shown by detail level: Shift-Tab shows these two, `??`/detail 1 the whole page. */
 const BRIEF_SECTIONS = ['NAME', 'SYNOPSIS', 'DESCRIPTION'];
 
-/** The page as text: NAME, SYNOPSIS and DESCRIPTION (every section with detail ≥ 1). */
+/** The page as text: NAME, SYNOPSIS and DESCRIPTION (every section with detail ≥ 1), or why it cannot be shown. */
 export function manPageText(page: ManPage, detail = 0): string {
+  const title = `${page.reference.toUpperCase()} — Linux manual page`;
+  if (!page.page.ok) return `${title}\n\n${page.page.problem}`;
   const parts: string[] = [];
   for (const [name, lines] of page.page.sections) {
     if (name === '' || (detail < 1 && !BRIEF_SECTIONS.includes(name.toUpperCase()))) continue;
     const body = lines.map((line) => (line === '' ? '' : `    ${line}`)).join('\n');
     parts.push(`${name}\n${body}`);
   }
-  return `${page.reference.toUpperCase()} — Linux manual page\n\n${parts.join('\n\n')}`;
+  return `${title}\n\n${parts.join('\n\n')}`;
 }
 
 let index: Promise<string[]> | undefined;

@@ -1,52 +1,30 @@
-// The machine's constants (build/native/constants.json, generated from its
-// headers by native/build.js), read asynchronously: native/constants.ts reads
-// the same file synchronously, which suits the executor but not the kernel.
+// The machine's constants (build/native/constants.json) for the kernel: read
+// asynchronously, since the kernel's event loop must not wait on a file, and
+// checked like the executor's copy (native/constants.ts) by the same parser.
 import { readFile } from 'node:fs/promises';
-import { epollNames } from '../../native/constant-names';
+import { epollEventBits as bitsOf, parseConstants, unreadableConstants, type Constants, type NamedBit } from '../../native/constant-table';
 import { nativeArtifact } from '../paths';
 
-export type ConstantTable = ReadonlyMap<string, number>;
+let loading: Promise<Constants> | undefined;
 
-let loading: Promise<ConstantTable> | undefined;
-
-/** Every constant by name; rejects with a hint to build when the file is missing. */
-export function loadConstants(): Promise<ConstantTable> {
+/** Every constant by name; rejects with a hint to build when the file is missing or incomplete. */
+export function loadConstants(): Promise<Constants> {
   loading ??= (async () => {
     const file = nativeArtifact('constants.json');
-    let parsed: unknown;
+    let text: string;
     try {
-      parsed = JSON.parse(await readFile(file, 'utf8'));
+      text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read ${file} (${(error as Error).message}); build it with: node native/build.js`);
+      throw unreadableConstants(file, error);
     }
-    if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file} does not hold a JSON object`);
-    return new Map(Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+    return parseConstants(text, file);
   })();
   // A failed read is tried again next time (the file may have been built since).
   loading.catch(() => (loading = undefined));
   return loading;
 }
 
-/** The single-bit EPOLL* event flags with their values, lowest bit first (EPOLL_CTL_* and EPOLL_CLOEXEC are not events). */
-export async function epollEventBits(): Promise<[string, number][]> {
-  const constants = await loadConstants();
-  return epollNames
-    .filter((name) => !name.startsWith('EPOLL_'))
-    .map((name): [string, number] => [name, constants.get(name) ?? 0])
-    .filter(([, bit]) => bit !== 0)
-    .sort((a, b) => a[1] - b[1]);
-}
-
-/** Names the bits of an events mask, e.g. 0x2001 → ['EPOLLIN', 'EPOLLRDHUP']; unnamed bits in hex. */
-export function nameBits(mask: number, bits: readonly [string, number][]): string[] {
-  let rest = mask >>> 0;
-  const names: string[] = [];
-  for (const [name, bit] of bits) {
-    if ((rest & bit) >>> 0 === bit >>> 0) {
-      names.push(name);
-      rest = (rest & ~bit) >>> 0;
-    }
-  }
-  if (rest !== 0) names.push(`0x${rest.toString(16)}`);
-  return names;
+/** The single-bit EPOLL* event flags with their values, lowest bit first. */
+export async function epollEventBits(): Promise<NamedBit[]> {
+  return bitsOf(await loadConstants());
 }

@@ -9,13 +9,18 @@ export function describeExitStatus(result: RunResult): string | null {
   return null;
 }
 
-/** A line saying output was cut (how much more, where all of it is), or null. */
+/**
+ * The line saying output was cut, for commands and TypeScript cells alike:
+ * how many more bytes there were, and the file that kept all of it (if any).
+ */
+export function outputCutNote(cutBytes: number, keptIn: string | null | undefined): string {
+  const where = keptIn ? `; all of it was kept in ${keptIn}` : '; it could not be kept in a file';
+  return `output cut: ${cutBytes} more bytes${where}`;
+}
+
+/** A line saying a command's output was cut, or null. */
 export function describeTruncation(result: RunResult): string | null {
-  if (result.truncatedBytes <= 0) return null;
-  const where = result.fullOutputFile
-    ? `; all of it was kept in ${result.fullOutputFile}`
-    : '; it could not be kept in a file';
-  return `output cut: ${result.truncatedBytes} more bytes${where}`;
+  return result.truncatedBytes > 0 ? outputCutNote(result.truncatedBytes, result.fullOutputFile) : null;
 }
 
 /**

@@ -2,8 +2,9 @@
 import type { MimeBundle } from '../interpreter/output-sink';
 import type { EpollInterest, EpollReport } from './epoll-list';
 import { describeState } from './process-tree';
-import { nameBits } from '../help/system-constants';
-import { escapeHtml, htmlTable, plainTable, type Column } from './text-table';
+import { nameBits, type NamedBit } from '../../native/constant-table';
+import { escapeHtml } from '../display/html-escape';
+import { htmlTable, plainTable, type Column } from './text-table';
 
 const COLUMNS: Column[] = [
   { title: 'FD', align: 'right' },
@@ -16,7 +17,7 @@ const COLUMNS: Column[] = [
 
 export interface EpollViewContext {
   /** EPOLL* bit names and values from the machine's headers. */
-  eventBits: readonly [string, number][];
+  eventBits: readonly NamedBit[];
   /** A few words about a socket by inode (`tcp 127.0.0.1:5000 LISTEN`), when known. */
   describeSocket?: (inode: number) => string | undefined;
 }

@@ -1,7 +1,8 @@
 // %ps: the process tree as an ASCII tree (text/plain) and an HTML table.
 import type { MimeBundle } from '../interpreter/output-sink';
 import { describeState, type ProcessNode } from './process-tree';
-import { escapeHtml, htmlTable, plainTable, type Column } from './text-table';
+import { escapeHtml } from '../display/html-escape';
+import { htmlTable, plainTable, type Column } from './text-table';
 
 /** Notes shown after a process' command line, e.g. "this kernel", "TypeScript executor". */
 export type ProcessLabels = ReadonlyMap<number, string>;

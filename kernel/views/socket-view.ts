@@ -1,7 +1,8 @@
 // %ss: the sockets of this kernel's processes, as aligned text and an HTML table.
 import type { MimeBundle } from '../interpreter/output-sink';
 import type { OwnedSocket, SocketOwner, SocketSnapshot } from './socket-list';
-import { escapeHtml, htmlTable, plainTable, type Column } from './text-table';
+import { escapeHtml } from '../display/html-escape';
+import { htmlTable, plainTable, type Column } from './text-table';
 
 const COLUMNS: Column[] = [
   { title: 'Family' },

@@ -1,9 +1,6 @@
 // Tables as the views print them: aligned plain-text columns (what a terminal
 // or nbconvert shows) and the same rows as an HTML table (what JupyterLab shows).
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+import { escapeHtml } from '../display/html-escape';
 
 export interface Column {
   title: string;

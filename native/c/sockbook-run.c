@@ -84,20 +84,25 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+// ---- buffers ---------------------------------------------------------------
+// Makes room for `need` bytes in a buffer that doubles as it grows (64 KiB first).
+static void reserve(char **buf, size_t *cap, size_t need) {
+  if (need <= *cap) return;
+  size_t size = *cap ? *cap : 65536;
+  while (size < need) size *= 2;
+  char *grown = realloc(*buf, size);
+  if (!grown) { perror("sockbook-run: out of memory"); _exit(70); }
+  *buf = grown;
+  *cap = size;
+}
+
 // ---- frames to the kernel: a queue so a slow reader never blocks us ------
 static char *outq;
 static size_t outq_len, outq_cap, outq_off;
 static int frame_fd_broken;
 
 static void outq_append(const void *data, size_t n) {
-  if (outq_len + n > outq_cap) {
-    size_t cap = outq_cap ? outq_cap : 65536;
-    while (cap < outq_len + n) cap *= 2;
-    char *grown = realloc(outq, cap);
-    if (!grown) { perror("sockbook-run: out of memory"); _exit(70); }
-    outq = grown;
-    outq_cap = cap;
-  }
+  reserve(&outq, &outq_cap, outq_len + n);
   memcpy(outq + outq_len, data, n);
   outq_len += n;
 }
@@ -174,14 +179,7 @@ static void emit_text(const char *p, size_t n) {
   total_bytes += (long long)n;
   if (room > 0) {
     size_t take = (long long)n < room ? n : (size_t)room;
-    if (head_len + take > head_cap) {
-      size_t cap = head_cap ? head_cap : 65536;
-      while (cap < head_len + take) cap *= 2;
-      char *grown = realloc(head, cap);
-      if (!grown) { perror("sockbook-run: out of memory"); _exit(70); }
-      head = grown;
-      head_cap = cap;
-    }
+    reserve(&head, &head_cap, head_len + take);
     memcpy(head + head_len, p, take);
     head_len += take;
     send_frame('O', p, take);

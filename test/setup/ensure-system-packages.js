@@ -14,6 +14,7 @@ const PACKAGES = [
   'jupyter-server',
   'python3-notebook',
   'manpages-dev',
+  'groff-base', // groff lays out the man pages Shift-Tab shows
   'iproute2', // ss, used by the epoll lesson
 ];
 

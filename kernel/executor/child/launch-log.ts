@@ -1,4 +1,5 @@
 import type { MimeBundle } from '../../interpreter/output-sink';
+import { escapeHtml } from '../../display/html-escape';
 
 /** O: stdout, E: stderr, I: input written with write(), L: life-cycle. */
 export type LaunchLineKind = 'O' | 'E' | 'I' | 'L';
@@ -62,8 +63,4 @@ export class LaunchLog {
       this.dropped += excess;
     }
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

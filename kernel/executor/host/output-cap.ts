@@ -1,6 +1,7 @@
 import { createWriteStream, mkdtempSync, type WriteStream } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { outputCutNote } from '../../runner/describe-exit';
 
 /** Output of one cell passed on to the frontend before the rest goes only to a file (as for commands). */
 export const CELL_OUTPUT_LIMIT = 1 << 20;
@@ -33,9 +34,7 @@ export class OutputCap {
 
   /** The one line to show when output was cut, else null. */
   note(): string | null {
-    if (this.cutBytes === 0) return null;
-    const where = this.file ? `; all of it was kept in ${this.file.path}` : '';
-    return `output cut: ${this.cutBytes} more bytes${where}`;
+    return this.cutBytes === 0 ? null : outputCutNote(this.cutBytes, this.file?.path);
   }
 
   private keep(text: string): void {

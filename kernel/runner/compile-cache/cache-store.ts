@@ -1,0 +1,115 @@
+// The compile cache on disk: one directory per key holding the executable and
+// what the compiler printed, restored by rename, evicted least recently used first.
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KEY_VERSION } from './cache-key';
+
+export const DEFAULT_MAX_ENTRIES = 200;
+export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+const STALE_TEMP_MS = 60 * 60 * 1000;
+const ENTRY_OUTPUT = 'output.bin';
+const ENTRY_META = 'meta.json';
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SOCKBOOK_CACHE_DIR) return env.SOCKBOOK_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(base, 'sockbook', 'compile');
+}
+
+interface EntryMeta {
+  version: number;
+  /** What the compiler printed (warnings), replayed on a hit. */
+  output: string;
+  size: number;
+  command: string;
+  created: string;
+}
+
+/** Copy the cached output to target (via a rename, so a running old binary is not disturbed); undefined on a miss. */
+export async function restoreEntry(entryDir: string, target: string): Promise<string | undefined> {
+  let meta: EntryMeta;
+  try {
+    meta = JSON.parse(await fsp.readFile(path.join(entryDir, ENTRY_META), 'utf8')) as EntryMeta;
+  } catch {
+    return undefined;
+  }
+  if (meta.version !== KEY_VERSION || typeof meta.output !== 'string') return undefined;
+  const temporary = `${target}.sockbook-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await fsp.copyFile(path.join(entryDir, ENTRY_OUTPUT), temporary);
+    await fsp.chmod(temporary, 0o755);
+    await fsp.rename(temporary, target);
+  } catch {
+    await fsp.rm(temporary, { force: true }).catch(() => undefined);
+    return undefined;
+  }
+  // The entry's mtime says when it was last used (for eviction).
+  const now = new Date();
+  await fsp.utimes(path.join(entryDir, ENTRY_META), now, now).catch(() => undefined);
+  return meta.output;
+}
+
+export async function storeEntry(cacheDir: string, entryDir: string, target: string, output: string, command: string): Promise<void> {
+  let size: number;
+  try {
+    const stat = await fsp.stat(target);
+    if (!stat.isFile()) return;
+    size = stat.size;
+  } catch {
+    return;
+  }
+  // Built in a temp dir and renamed into place, so a reader never sees half an entry.
+  const temporary = path.join(cacheDir, `tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await fsp.mkdir(cacheDir, { recursive: true });
+    await fsp.mkdir(temporary);
+    await fsp.copyFile(target, path.join(temporary, ENTRY_OUTPUT));
+    const meta: EntryMeta = { version: KEY_VERSION, output, size, command, created: new Date().toISOString() };
+    await fsp.writeFile(path.join(temporary, ENTRY_META), JSON.stringify(meta));
+    await fsp.rm(entryDir, { recursive: true, force: true });
+    await fsp.rename(temporary, entryDir);
+  } catch {
+    // Another kernel stored the same entry at the same time, or the disk is full: not caching is fine.
+  } finally {
+    await fsp.rm(temporary, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Keep the most recently used entries within maxEntries and maxBytes; drop stale temp dirs. */
+export async function evict(cacheDir: string, maxEntries: number, maxBytes: number): Promise<void> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(cacheDir);
+  } catch {
+    return;
+  }
+  const entries: Array<{ dir: string; used: number; size: number }> = [];
+  const now = Date.now();
+  for (const name of names) {
+    const dir = path.join(cacheDir, name);
+    try {
+      if (name.startsWith('tmp-')) {
+        const stat = await fsp.stat(dir);
+        if (now - stat.mtimeMs > STALE_TEMP_MS) await fsp.rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      const [meta, output] = await Promise.all([fsp.stat(path.join(dir, ENTRY_META)), fsp.stat(path.join(dir, ENTRY_OUTPUT))]);
+      entries.push({ dir, used: meta.mtimeMs, size: output.size });
+    } catch {
+      // A half-removed or foreign entry: leave it.
+    }
+  }
+  entries.sort((a, b) => b.used - a.used);
+  let kept = 0;
+  let bytes = 0;
+  for (const entry of entries) {
+    if (kept < maxEntries && bytes + entry.size <= maxBytes) {
+      kept++;
+      bytes += entry.size;
+    } else {
+      await fsp.rm(entry.dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}

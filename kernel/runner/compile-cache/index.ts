@@ -1,0 +1,84 @@
+/**
+ * Content-addressed cache for `%run gcc x.c -o x.exe`-style commands, so that
+ * re-running an unchanged cell does not run the compiler again.
+ *
+ * The key covers everything the output depends on that can change between
+ * runs in a notebook: the compiler (its resolved path, size and mtime — a
+ * package upgrade replaces the driver), the full argv, the cwd (it is in the
+ * debug info), the compiler-relevant environment, the content of every
+ * input file, of every local header reached through `#include "…"` (and
+ * `<…>` found in a local -I dir), recursively, and of local libraries
+ * (`-L dir -lname`). System headers and libraries are not keyed: they change
+ * only with the compiler's packages.
+ *
+ * Only simple commands are cached: a plain word list (no pipes,
+ * redirections, `;`, `&&`, `$`, quotes, backquotes, globs) that compiles and
+ * links (not -c/-E/-S/-M…, nothing that writes side files). Everything else
+ * is `{ cacheable: false }` and runs normally.
+ */
+import * as path from 'node:path';
+import { compileKey } from './cache-key';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, defaultCacheDir, evict, restoreEntry, storeEntry } from './cache-store';
+import { parseCompileCommand } from './gcc-command';
+
+export { defaultCacheDir } from './cache-store';
+export { parseCompileCommand, type CompileInvocation } from './gcc-command';
+
+export type CompileCacheLookup =
+  | { cacheable: false; reason: string }
+  | { cacheable: true; hit: true; output: string }
+  | { cacheable: true; hit: false; store(output: string, exitCode: number): Promise<void> };
+
+export interface CompileCacheOptions {
+  /** Default: $SOCKBOOK_CACHE_DIR, else $XDG_CACHE_HOME/sockbook/compile, else ~/.cache/sockbook/compile. */
+  cacheDir?: string;
+  /** The environment the command runs with (PATH, CPATH, LANG, …). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Anything else that changes the compiler's output text, e.g. 'pty' when it runs under a terminal (colours). */
+  variant?: string;
+  /** Entries kept (newest used first). Default 200. */
+  maxEntries?: number;
+  /** Bytes of executables kept. Default 200 MiB. */
+  maxBytes?: number;
+}
+
+/**
+ * Look a compile command up. A hit has already restored the output file
+ * (mode 0755); the caller shows `output` instead of running the command.
+ * On a miss the caller runs the command and then calls `store` with what
+ * it printed and its exit code (only exit code 0 is stored).
+ */
+export async function lookupCompile(command: string, cwd: string, options: CompileCacheOptions = {}): Promise<CompileCacheLookup> {
+  try {
+    return await lookup(command, cwd, options);
+  } catch (error) {
+    // An unreadable file or cache dir: the command just runs uncached.
+    return { cacheable: false, reason: `compile cache unavailable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+async function lookup(command: string, cwd: string, options: CompileCacheOptions): Promise<CompileCacheLookup> {
+  const env = options.env ?? process.env;
+  const invocation = parseCompileCommand(command);
+  if (typeof invocation === 'string') return { cacheable: false, reason: invocation };
+  const absoluteCwd = path.resolve(cwd);
+
+  const key = await compileKey(invocation, absoluteCwd, env, options.variant ?? '');
+  if (typeof key !== 'string') return { cacheable: false, reason: key.reason };
+  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir(env));
+  const entryDir = path.join(cacheDir, key);
+  const target = path.resolve(absoluteCwd, invocation.output);
+
+  const restored = await restoreEntry(entryDir, target);
+  if (restored !== undefined) return { cacheable: true, hit: true, output: restored };
+
+  return {
+    cacheable: true,
+    hit: false,
+    store: async (output: string, exitCode: number): Promise<void> => {
+      if (exitCode !== 0) return;
+      await storeEntry(cacheDir, entryDir, target, output, command.trim());
+      await evict(cacheDir, options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { manRoot } from '../kernel/help/man-pages';
+import { KernelClient } from './support/kernel-client';
+
+describe('man pages without groff', function () {
+  this.timeout(60000);
+  let kernel: KernelClient | undefined;
+  /** A PATH directory holding no programs at all, so groff cannot be found. */
+  let emptyBin: string;
+
+  before(async () => {
+    emptyBin = mkdtempSync(path.join(os.tmpdir(), 'sockbook-no-groff-'));
+    kernel = await KernelClient.start({ env: { PATH: emptyBin } });
+  });
+  after(async () => {
+    await kernel?.close();
+    rmSync(emptyBin, { recursive: true, force: true });
+  });
+
+  it('Shift-Tab says groff is needed, and the kernel keeps answering', async () => {
+    assert.ok(
+      existsSync(path.join(manRoot(), 'man2', 'socket.2.gz')),
+      'manpages-dev is not installed (socket(2) is missing): run npm test, which installs it, or apt-get install manpages-dev',
+    );
+    const code = '%%cpp sock.c\nint main(void) { return socket(AF_INET, SOCK_STREAM, 0); }';
+    const reply = await kernel!.request('shell', 'inspect_request', { code, cursor_pos: code.indexOf('socket(') + 3, detail_level: 0 });
+    assert.equal(reply.content.status, 'ok');
+    assert.equal(reply.content.found, true);
+    const text = String((reply.content.data as Record<string, unknown>)['text/plain']);
+    assert.equal(text, 'SOCKET(2) — Linux manual page\n\nman pages need groff (Debian package groff-base): apt-get install groff-base');
+
+    const info = await kernel!.request('shell', 'kernel_info_request', {});
+    assert.equal(info.content.status, 'ok');
+  });
+});

@@ -39,6 +39,11 @@ class MemoryChannels implements Channels {
     this.events.frames(channel, frames);
   }
 
+  subscribe(topic: string): void {
+    assert.ok(this.events, 'the session is not listening');
+    this.events.subscribed(Buffer.from(topic));
+  }
+
   async send(channel: OutgoingChannel, frames: Buffer[]): Promise<void> {
     // As the ZeroMQ transport does: after close, sends are dropped.
     if (this.closed) return;
@@ -349,6 +354,29 @@ describe('session (in process, fake transport and interpreter)', () => {
     const history = await kernel.done(kernel.send('shell', 'history_request', { hist_access_type: 'search', pattern: 7, output: false }));
     assert.equal(history.reply.content.status, 'ok');
     assert.deepEqual(history.reply.content.history, [[1, 1, '']]);
+  });
+
+  it('publishes status: starting at start-up, with an empty parent header', async () => {
+    await kernel.channels.waitFor(() => kernel.channels.sent.length > 0, 'the first message');
+    const [first] = kernel.channels.sent;
+    assert.equal(first.channel, 'iopub');
+    assert.equal(first.message.header.msg_type, 'status');
+    assert.deepEqual(first.message.content, { execution_state: 'starting' });
+    assert.deepEqual(first.message.parent_header, {});
+  });
+
+  it('welcomes each iopub subscription with iopub_welcome, on the topic subscribed to', async () => {
+    kernel.channels.subscribe('');
+    kernel.channels.subscribe('kernel.');
+    await kernel.channels.waitFor(() => kernel.channels.sent.filter((s) => s.message.header.msg_type === 'iopub_welcome').length === 2, 'two welcomes');
+    const welcomes = kernel.channels.sent.filter((s) => s.message.header.msg_type === 'iopub_welcome');
+    assert.deepEqual(
+      welcomes.map((w) => [w.channel, w.message.identities.map(String), w.message.content, w.message.parent_header]),
+      [
+        ['iopub', [''], { subscription: '' }, {}],
+        ['iopub', ['kernel.'], { subscription: 'kernel.' }, {}],
+      ],
+    );
   });
 
   it('drops a message with a bad signature and one of an unknown type, and goes on', async () => {

@@ -51,9 +51,13 @@ export class Session implements KernelContext {
     this.options.log(text);
   }
 
-  /** Starts taking messages from the channels. */
+  /** Announces the kernel (status: starting) and starts taking messages from the channels. */
   start(): void {
-    this.options.channels.listen({ frames: (channel, frames) => this.onFrames(channel, frames) });
+    void this.publish(null, 'status', { execution_state: 'starting' });
+    this.options.channels.listen({
+      frames: (channel, frames) => this.onFrames(channel, frames),
+      subscribed: (topic) => void this.welcome(topic),
+    });
   }
 
   /** Entry point for frames from the transport. Never throws: bad input is logged and dropped. */
@@ -142,15 +146,21 @@ export class Session implements KernelContext {
     return this.send('stdin', request.message.identities, request.message, 'input_request', content);
   }
 
-  private publish<P extends IopubType>(parent: Message, msgType: P, content: IopubContent[P], metadata: JsonMap = {}): Promise<void> {
+  /** Publishes on iopub; a message of the kernel's own (no request behind it) has an empty parent header. */
+  private publish<P extends IopubType>(parent: Message | null, msgType: P, content: IopubContent[P], metadata: JsonMap = {}): Promise<void> {
     const topic = Buffer.from(`kernel.${this.id}.${msgType}`);
     return this.send('iopub', [topic], parent, msgType, content, metadata);
+  }
+
+  /** iopub_welcome, on the subscribed topic itself so that it reaches the new subscriber whatever its prefix. */
+  private welcome(topic: Buffer): Promise<void> {
+    return this.send('iopub', [topic], null, 'iopub_welcome', { subscription: topic.toString('utf8') });
   }
 
   private send<C extends ReplyContent[ReplyType] | IopubContent[IopubType] | StdinRequestContent['input_request']>(
     channel: OutgoingChannel,
     identities: Buffer[],
-    parent: Message,
+    parent: Message | null,
     msgType: string,
     content: C,
     metadata: JsonMap = {},
@@ -158,7 +168,7 @@ export class Session implements KernelContext {
     const message: Message<C> = {
       identities,
       header: newHeader(msgType, this.id),
-      parent_header: parent.header,
+      parent_header: parent?.header ?? {},
       metadata,
       content,
       buffers: [],

@@ -5,6 +5,8 @@ export type OutgoingChannel = RoutedChannel | 'iopub';
 /** What the transport reports; frames are passed on uninterpreted. */
 export interface ChannelEvents {
   frames(channel: RoutedChannel, frames: Buffer[]): void;
+  /** A client subscribed to iopub with this topic prefix (empty: everything). */
+  subscribed(topic: Buffer): void;
 }
 
 /**

@@ -6,11 +6,13 @@ import { SendQueue } from './send-queue';
 /**
  * The kernel's five ZeroMQ sockets, bound. Frames in are passed to the
  * handler without interpretation; frames out go through one SendQueue per
- * socket. The heartbeat echoes on its own.
+ * socket. The heartbeat echoes on its own. iopub is an XPUB socket, so the
+ * kernel learns of each subscription (and can welcome it).
  */
 export class ZmqChannels implements Channels {
   private readonly routers: Record<RoutedChannel, zmq.Router>;
-  private readonly iopub = new zmq.Publisher({ linger: 1000 });
+  // 'allSubs': every subscription is reported, also a second client's to a topic already subscribed.
+  private readonly iopub = new zmq.XPublisher({ linger: 1000, verbosity: 'allSubs' });
   private readonly hb = new zmq.Reply({ linger: 0 });
   private readonly queues: Record<OutgoingChannel, SendQueue>;
   private closed = false;
@@ -53,6 +55,7 @@ export class ZmqChannels implements Channels {
     for (const channel of ['shell', 'control', 'stdin'] as const) {
       void this.receiveLoop(channel, events);
     }
+    void this.subscriptionLoop(events);
     void this.heartbeatLoop();
   }
 
@@ -74,6 +77,17 @@ export class ZmqChannels implements Channels {
       for await (const frames of socket) events.frames(channel, frames);
     } catch (error) {
       if (!this.closed) this.log(`${channel} receive loop ended: ${String(error)}`);
+    }
+  }
+
+  /** XPUB receives one frame per (un)subscription: byte 1 (subscribe) or 0 (unsubscribe), then the topic. */
+  private async subscriptionLoop(events: ChannelEvents): Promise<void> {
+    try {
+      for await (const [frame] of this.iopub) {
+        if (frame !== undefined && frame[0] === 1) events.subscribed(frame.subarray(1));
+      }
+    } catch (error) {
+      if (!this.closed) this.log(`iopub subscription loop ended: ${String(error)}`);
     }
   }
 

@@ -143,6 +143,8 @@ export type IopubContent = {
   clear_output: { wait: boolean };
   comm_close: CommMessage;
   shutdown_reply: ShutdownReply;
+  /** Sent to each new iopub subscription (protocol 5.5), with the topic prefix it subscribed to. */
+  iopub_welcome: { subscription: string };
 };
 
 /** What the kernel asks on the stdin channel. */

@@ -35,8 +35,9 @@ type JupyterLabReplies = Covering<
   }
 >;
 
+/** iopub_welcome (protocol 5.5) is not among the KernelMessage types of @jupyterlab/services 7. */
 type JupyterLabIopub = Covering<
-  Exclude<IopubType, Unmatched>,
+  Exclude<IopubType, Unmatched | 'iopub_welcome'>,
   {
     status: KernelMessage.IStatusMsg['content'];
     stream: KernelMessage.IStreamMsg['content'];

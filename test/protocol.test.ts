@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import * as zmq from 'zeromq';
+import { decodeMessage } from '../kernel/wire/codec';
 import { Signer } from '../kernel/wire/signer';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
@@ -179,6 +181,49 @@ describe('protocol over real ZeroMQ sockets', function () {
     const messages = await kernel.waitIdle(open);
     const close = messages.find((m) => m.header.msg_type === 'comm_close');
     assert.equal(close?.content.comm_id, 'c1');
+  });
+});
+
+describe('iopub subscriptions (XPUB)', function () {
+  this.timeout(60000);
+  let kernel: KernelClient;
+
+  before(async () => {
+    kernel = await KernelClient.start();
+  });
+  after(async () => {
+    await kernel?.close();
+  });
+
+  /** Subscribes a new socket to the running kernel's iopub; returns the first message it receives. */
+  async function firstMessageTo(prefix: string): Promise<Message> {
+    const subscriber = new zmq.Subscriber({ linger: 0, receiveTimeout: 10000 });
+    try {
+      subscriber.connect(`tcp://127.0.0.1:${String(kernel.connection.iopub_port)}`);
+      subscriber.subscribe(prefix);
+      return decodeMessage(await subscriber.receive(), kernel.signer);
+    } finally {
+      subscriber.close();
+    }
+  }
+
+  it('welcomed the client that subscribed while the kernel started', () => {
+    const welcome = kernel.iopubMessages.find((m) => m.header.msg_type === 'iopub_welcome');
+    assert.deepEqual(welcome?.content, { subscription: '' });
+    assert.deepEqual(welcome?.parent_header, {});
+  });
+
+  it('welcomes a late subscriber first, with the topic prefix it subscribed to', async () => {
+    for (const prefix of ['', 'kernel.', '']) {
+      const first = await firstMessageTo(prefix);
+      assert.equal(first.header.msg_type, 'iopub_welcome');
+      assert.deepEqual(first.content, { subscription: prefix });
+      assert.deepEqual(first.parent_header, {});
+    }
+    // Requests are published as before.
+    const { reply, outputs } = await kernel.execute('console.log("still here")');
+    assert.equal(reply.content.status, 'ok');
+    assert.equal(KernelClient.streamText(outputs), 'still here\n');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { OutputSink } from '../interpreter/output-sink';
-import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../interpreter/interpreter';
+import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 
 /**
@@ -16,6 +16,10 @@ export class FirstCellNotice implements Interpreter {
     notice: string,
   ) {
     this.pending = notice.endsWith('\n') ? notice : `${notice}\n`;
+  }
+
+  languageFacts(): LanguageFacts {
+    return this.inner.languageFacts();
   }
 
   execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {

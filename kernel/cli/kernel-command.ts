@@ -1,5 +1,5 @@
 import { projectRoot } from '../paths';
-import { Channels } from '../transport/channels';
+import { ZmqChannels } from '../transport/zmq-channels';
 import { readConnectionFile } from '../transport/connection-file';
 import { Session } from '../session/session';
 import { Signer } from '../wire/signer';
@@ -58,7 +58,7 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   if (!signer.enabled) log('the connection file has an empty key: messages are not signed');
   // Before any command or the executor can start: they start inside the namespaces.
   const notice = await isolate(options);
-  const channels = new Channels(info, log);
+  const channels = new ZmqChannels(info, log);
   const cells = createInterpreter({ log });
   const interpreter = notice === undefined ? cells : new FirstCellNotice(cells, notice);
   let exiting = false;
@@ -73,7 +73,7 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
     },
   });
   await channels.bind();
-  channels.listen((channel, frames) => session.onFrames(channel, frames));
+  session.start();
 
   // A terminal's Ctrl-C or `kill -INT` interrupts the running cell, like interrupt_request.
   process.on('SIGINT', () => session.interrupt());

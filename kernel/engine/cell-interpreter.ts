@@ -7,9 +7,10 @@ import { inspectCode, completeCode } from '../help/code-help';
 import { runSystemView } from '../views/system-views';
 import { listStarted } from '../runner/registry';
 import { shutdownRunner } from '../runner/shutdown';
-import type { Completeness, CompletionResult, InspectionResult, Interpreter } from '../interpreter/interpreter';
+import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 import { runCommandStep } from './command-step';
+import { languageFacts } from './language-facts';
 import { compileRunCommands } from '../cells/compile-run';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
 import { planCell } from '../cells/plan-cell';
@@ -41,6 +42,10 @@ export class CellInterpreter implements Interpreter {
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
     this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
+  }
+
+  languageFacts(): LanguageFacts {
+    return languageFacts();
   }
 
   /** The executor process starts in the background, so the first TypeScript cell does not wait for it. */

@@ -19,12 +19,30 @@ export type Completeness =
   | { status: 'invalid' }
   | { status: 'unknown' };
 
+/** What kernel_info_reply says about the language and the implementation that runs it. */
+export interface LanguageFacts {
+  implementation: string;
+  implementationVersion: string;
+  language: {
+    name: string;
+    version: string;
+    mimetype: string;
+    fileExtension: string;
+    pygmentsLexer: string;
+    codemirrorMode: string;
+  };
+  banner: string;
+  helpLinks: { text: string; url: string }[];
+}
+
 /**
  * What the session needs from whatever runs cells (xeus' "interpreter").
  * The session owns the wire, ordering, status and counting; the interpreter
  * owns meaning.
  */
 export interface Interpreter {
+  /** The language facts of kernel_info; cheap (loads no compiler), asked for on every kernel_info_request. */
+  languageFacts(): LanguageFacts;
   /** Runs one cell. Aborting `interrupt` interrupts it; the promise still settles. */
   execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome>;
   /** user_expressions of execute_request, evaluated after the cell. */

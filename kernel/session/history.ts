@@ -1,3 +1,5 @@
+import type { HistoryRows, Received } from '../wire/content';
+
 /** One executed cell as history_request returns it. */
 export interface HistoryEntry {
   session: number;
@@ -6,19 +8,8 @@ export interface HistoryEntry {
   output: string | null;
 }
 
-export type HistoryRow = [number, number, string] | [number, number, [string, string | null]];
-
-export interface HistoryQuery {
-  hist_access_type?: string;
-  output?: boolean;
-  raw?: boolean;
-  session?: number;
-  start?: number;
-  stop?: number | null;
-  n?: number | null;
-  pattern?: string;
-  unique?: boolean;
-}
+/** A history_request as read (every field optional). */
+export type HistoryQuery = Received<'history_request'>;
 
 /** Converts an IPython-style glob (`*`, `?`) to an anchored RegExp. */
 function globToRegExp(glob: string): RegExp {
@@ -44,8 +35,11 @@ export class HistoryStore {
     if (entry) entry.output = output;
   }
 
-  query(q: HistoryQuery): HistoryRow[] {
-    return this.select(q).map((e) => (q.output ? [e.session, e.line, [e.input, e.output]] : [e.session, e.line, e.input]));
+  query(q: HistoryQuery): HistoryRows {
+    const found = this.select(q);
+    return q.output
+      ? found.map((e): [number, number, [string, string | null]] => [e.session, e.line, [e.input, e.output]])
+      : found.map((e): [number, number, string] => [e.session, e.line, e.input]);
   }
 
   private select(q: HistoryQuery): HistoryEntry[] {

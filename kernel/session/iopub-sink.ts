@@ -1,12 +1,14 @@
 import { MimeBundle, Metadata, OutputSink, StdinNotAllowedError } from '../interpreter/output-sink';
+import type { IopubContent, IopubType } from '../wire/content';
 import type { Request } from './request';
+import { jsonMap, mimeData } from './wire-values';
 
 export type AskInput = (request: Request, prompt: string, password: boolean) => Promise<string>;
 
 /** OutputSink for one execute_request: everything goes to iopub with the request as parent, nothing when silent. */
 export class IopubSink implements OutputSink {
   constructor(
-    private readonly request: Request,
+    private readonly request: Request<'execute_request'>,
     private readonly options: { silent: boolean; allowStdin: boolean; executionCount: number; askInput: AskInput },
   ) {}
 
@@ -14,7 +16,7 @@ export class IopubSink implements OutputSink {
     return this.options.allowStdin;
   }
 
-  private publish(msgType: string, content: Record<string, unknown>): void {
+  private publish<P extends IopubType>(msgType: P, content: IopubContent[P]): void {
     if (!this.options.silent) void this.request.publish(msgType, content);
   }
 
@@ -23,11 +25,11 @@ export class IopubSink implements OutputSink {
   }
 
   display(data: MimeBundle, metadata: Metadata = {}, displayId?: string): void {
-    this.publish('display_data', { data, metadata, transient: displayId ? { display_id: displayId } : {} });
+    this.publish('display_data', { data: mimeData(data), metadata: jsonMap(metadata), transient: displayId ? { display_id: displayId } : {} });
   }
 
   updateDisplay(displayId: string, data: MimeBundle, metadata: Metadata = {}): void {
-    this.publish('update_display_data', { data, metadata, transient: { display_id: displayId } });
+    this.publish('update_display_data', { data: mimeData(data), metadata: jsonMap(metadata), transient: { display_id: displayId } });
   }
 
   clearOutput(wait: boolean): void {
@@ -35,7 +37,7 @@ export class IopubSink implements OutputSink {
   }
 
   executeResult(data: MimeBundle, metadata: Metadata = {}): void {
-    this.publish('execute_result', { data, metadata, execution_count: this.options.executionCount });
+    this.publish('execute_result', { data: mimeData(data), metadata: jsonMap(metadata), execution_count: this.options.executionCount });
   }
 
   input(prompt: string, password = false): Promise<string> {

@@ -1,18 +1,21 @@
-import type { JsonObject, Message } from '../wire/message';
+import type { IopubContent, IopubType, Received, ReplyContent, ReplyType, RequestType } from '../wire/content';
+import type { JsonMap } from '../wire/json';
+import type { Message } from '../wire/message';
 import type { RoutedChannel } from '../transport/channels';
 import type { Interpreter } from '../interpreter/interpreter';
 import type { HistoryStore } from './history';
 
-/** What a handler gets for one request: the message and ways to answer it. */
-export interface Request {
+/** What a handler gets for one request: the message, its content read and typed, and ways to answer it. */
+export interface Request<T extends RequestType = RequestType> {
   readonly channel: RoutedChannel;
   readonly message: Message;
+  readonly content: Received<T>;
   /** Arrival order among shell requests (for stop_on_error aborts). */
   readonly sequence: number;
   /** Sends `<type>` on the request's channel, to its sender, with the request as parent. */
-  reply(msgType: string, content: JsonObject): Promise<void>;
+  reply<R extends ReplyType>(msgType: R, content: ReplyContent[R]): Promise<void>;
   /** Publishes on iopub with the request as parent. */
-  publish(msgType: string, content: JsonObject, metadata?: JsonObject): Promise<void>;
+  publish<P extends IopubType>(msgType: P, content: IopubContent[P], metadata?: JsonMap): Promise<void>;
 }
 
 /** The kernel state handlers share. */
@@ -35,4 +38,7 @@ export interface KernelContext {
   log(text: string): void;
 }
 
-export type Handler = (request: Request, kernel: KernelContext) => Promise<void>;
+export type Handler<T extends RequestType> = (request: Request<T>, kernel: KernelContext) => Promise<void>;
+
+/** msg_type → handler, for one channel. */
+export type HandlerTable = { readonly [T in RequestType]?: Handler<T> };

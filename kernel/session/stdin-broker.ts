@@ -1,4 +1,3 @@
-import type { Message } from '../wire/message';
 import type { Request } from './request';
 
 /**
@@ -18,12 +17,12 @@ export class StdinBroker {
     });
   }
 
-  onReply(message: Message): void {
-    const value = message.content.value;
-    if (message.header.msg_type !== 'input_reply' || !this.pending) return;
+  /** The value of an input_reply; ignored when no question is open. */
+  answer(value: string): void {
+    if (!this.pending) return;
     const { resolve } = this.pending;
     this.pending = null;
-    resolve(typeof value === 'string' ? value : '');
+    resolve(value);
   }
 
   cancel(error: Error): void {

@@ -1,8 +1,11 @@
 import type { CellOutcome } from '../../interpreter/outcome';
+import type { Received } from '../../wire/content';
 import { IopubSink } from '../iopub-sink';
 import type { Handler, KernelContext, Request } from '../request';
+import { expressionValues, pagerPayloads } from '../wire-values';
 
-interface ExecuteContent {
+/** execute_request with the protocol's defaults filled in. */
+interface ExecuteOptions {
   code: string;
   silent: boolean;
   storeHistory: boolean;
@@ -11,24 +14,20 @@ interface ExecuteContent {
   stopOnError: boolean;
 }
 
-function readContent(content: Record<string, unknown>): ExecuteContent {
-  const silent = content.silent === true;
-  const expressions = content.user_expressions;
+function withDefaults(content: Received<'execute_request'>): ExecuteOptions {
+  const silent = content.silent ?? false;
   return {
-    code: typeof content.code === 'string' ? content.code : '',
+    code: content.code ?? '',
     silent,
     // A silent request never enters history (as in ipykernel).
-    storeHistory: silent ? false : content.store_history !== false,
-    userExpressions:
-      expressions && typeof expressions === 'object' && !Array.isArray(expressions)
-        ? (Object.fromEntries(Object.entries(expressions).filter(([, v]) => typeof v === 'string')) as Record<string, string>)
-        : {},
-    allowStdin: content.allow_stdin !== false,
-    stopOnError: content.stop_on_error !== false,
+    storeHistory: silent ? false : (content.store_history ?? true),
+    userExpressions: content.user_expressions ?? {},
+    allowStdin: content.allow_stdin ?? true,
+    stopOnError: content.stop_on_error ?? true,
   };
 }
 
-async function runCell(request: Request, kernel: KernelContext, content: ExecuteContent, count: number): Promise<CellOutcome> {
+async function runCell(request: Request<'execute_request'>, kernel: KernelContext, content: ExecuteOptions, count: number): Promise<CellOutcome> {
   const sink = new IopubSink(request, {
     silent: content.silent,
     allowStdin: content.allowStdin,
@@ -51,8 +50,8 @@ async function runCell(request: Request, kernel: KernelContext, content: Execute
   }
 }
 
-export const executeRequest: Handler = async (request, kernel) => {
-  const content = readContent(request.message.content);
+export const executeRequest: Handler<'execute_request'> = async (request, kernel) => {
+  const content = withDefaults(request.content);
 
   if (request.sequence <= kernel.abortThrough) {
     await request.reply('execute_reply', { status: 'aborted', execution_count: kernel.executionCount, user_expressions: {}, payload: [] });
@@ -88,7 +87,7 @@ export const executeRequest: Handler = async (request, kernel) => {
   await request.reply('execute_reply', {
     status: 'ok',
     execution_count: count,
-    user_expressions: userExpressions,
-    payload: outcome.payload ?? [],
+    user_expressions: expressionValues(userExpressions),
+    payload: pagerPayloads(outcome.payload ?? []),
   });
 };

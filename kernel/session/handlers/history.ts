@@ -1,7 +1,5 @@
-import type { HistoryQuery } from '../history';
 import type { Handler } from '../request';
 
-export const historyRequest: Handler = async (request, kernel) => {
-  const query = request.message.content as HistoryQuery;
-  await request.reply('history_reply', { status: 'ok', history: kernel.history.query(query) });
+export const historyRequest: Handler<'history_request'> = async (request, kernel) => {
+  await request.reply('history_reply', { status: 'ok', history: kernel.history.query(request.content) });
 };

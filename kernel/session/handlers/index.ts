@@ -1,4 +1,4 @@
-import type { Handler } from '../request';
+import type { HandlerTable } from '../request';
 import { commIgnored, commInfoRequest, commOpen } from './comm';
 import { interruptRequest, shutdownRequest } from './control';
 import { executeRequest } from './execute';
@@ -7,7 +7,7 @@ import { completeRequest, inspectRequest, isCompleteRequest } from './introspect
 import { kernelInfoRequest } from './kernel-info';
 
 /** msg_type → handler, per channel. Anything else is logged and ignored. */
-export const shellHandlers: Readonly<Record<string, Handler>> = {
+export const shellHandlers: HandlerTable = {
   execute_request: executeRequest,
   kernel_info_request: kernelInfoRequest,
   complete_request: completeRequest,
@@ -21,7 +21,7 @@ export const shellHandlers: Readonly<Record<string, Handler>> = {
   shutdown_request: shutdownRequest,
 };
 
-export const controlHandlers: Readonly<Record<string, Handler>> = {
+export const controlHandlers: HandlerTable = {
   kernel_info_request: kernelInfoRequest,
   interrupt_request: interruptRequest,
   shutdown_request: shutdownRequest,

@@ -1,8 +1,9 @@
 import type { Handler } from '../request';
+import { jsonMap, mimeData } from '../wire-values';
 
-function codeAndCursor(content: Record<string, unknown>): { code: string; cursorPos: number } {
-  const code = typeof content.code === 'string' ? content.code : '';
-  const cursorPos = typeof content.cursor_pos === 'number' ? content.cursor_pos : code.length;
+function codeAndCursor(content: { code?: string; cursor_pos?: number }): { code: string; cursorPos: number } {
+  const code = content.code ?? '';
+  const cursorPos = content.cursor_pos ?? code.length;
   return { code, cursorPos };
 }
 
@@ -22,8 +23,8 @@ function toCodePoints(code: string, units: number): number {
   return [...code.slice(0, units)].length;
 }
 
-export const completeRequest: Handler = async (request, kernel) => {
-  const { code, cursorPos } = codeAndCursor(request.message.content);
+export const completeRequest: Handler<'complete_request'> = async (request, kernel) => {
+  const { code, cursorPos } = codeAndCursor(request.content);
   const offset = toUtf16Offset(code, cursorPos);
   try {
     const result = await kernel.interpreter.complete(code, offset);
@@ -32,7 +33,7 @@ export const completeRequest: Handler = async (request, kernel) => {
       matches: result.matches,
       cursor_start: toCodePoints(code, result.cursorStart),
       cursor_end: toCodePoints(code, result.cursorEnd),
-      metadata: result.metadata ?? {},
+      metadata: jsonMap(result.metadata ?? {}),
     });
   } catch (error) {
     kernel.log(`complete failed: ${String(error)}`);
@@ -40,20 +41,20 @@ export const completeRequest: Handler = async (request, kernel) => {
   }
 };
 
-export const inspectRequest: Handler = async (request, kernel) => {
-  const { code, cursorPos } = codeAndCursor(request.message.content);
-  const detail = request.message.content.detail_level === 1 ? 1 : 0;
+export const inspectRequest: Handler<'inspect_request'> = async (request, kernel) => {
+  const { code, cursorPos } = codeAndCursor(request.content);
+  const detail = request.content.detail_level ?? 0;
   try {
     const result = await kernel.interpreter.inspect(code, toUtf16Offset(code, cursorPos), detail);
-    await request.reply('inspect_reply', { status: 'ok', found: result.found, data: result.data, metadata: {} });
+    await request.reply('inspect_reply', { status: 'ok', found: result.found, data: mimeData(result.data), metadata: {} });
   } catch (error) {
     kernel.log(`inspect failed: ${String(error)}`);
     await request.reply('inspect_reply', { status: 'ok', found: false, data: {}, metadata: {} });
   }
 };
 
-export const isCompleteRequest: Handler = async (request, kernel) => {
-  const { code } = codeAndCursor(request.message.content);
+export const isCompleteRequest: Handler<'is_complete_request'> = async (request, kernel) => {
+  const { code } = codeAndCursor(request.content);
   try {
     await request.reply('is_complete_reply', { ...(await kernel.interpreter.isComplete(code)) });
   } catch (error) {

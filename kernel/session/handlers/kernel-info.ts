@@ -1,49 +1,31 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { projectRoot } from '../../paths';
+import type { LanguageFacts } from '../../interpreter/interpreter';
+import type { KernelInfoReply } from '../../wire/content';
 import { PROTOCOL_VERSION } from '../../wire/message';
 import type { Handler } from '../request';
 
-function packageVersion(file: string): string {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { version?: string };
-    return parsed.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Built once; reading the typescript package's version does not load the compiler. */
-let cached: Record<string, unknown> | null = null;
-
-export function kernelInfo(): Record<string, unknown> {
-  cached ??= {
+/** The session's part of kernel_info (protocol, status) around the interpreter's facts about its language. */
+export function kernelInfoReply(facts: LanguageFacts): KernelInfoReply {
+  const { language } = facts;
+  return {
     status: 'ok',
     protocol_version: PROTOCOL_VERSION,
-    implementation: 'sockbook',
-    implementation_version: packageVersion(path.join(projectRoot, 'package.json')),
+    implementation: facts.implementation,
+    implementation_version: facts.implementationVersion,
     language_info: {
-      name: 'typescript',
-      version: packageVersion(path.join(projectRoot, 'node_modules', 'typescript', 'package.json')),
-      mimetype: 'text/typescript',
-      file_extension: '.ts',
-      pygments_lexer: 'typescript',
-      codemirror_mode: 'text/typescript',
+      name: language.name,
+      version: language.version,
+      mimetype: language.mimetype,
+      file_extension: language.fileExtension,
+      pygments_lexer: language.pygmentsLexer,
+      codemirror_mode: language.codemirrorMode,
     },
-    banner:
-      'sockbook: C cells (%%cpp FILE with %run lines, %%c, %%bash, !cmd) and TypeScript cells calling libc through koffi.',
-    help_links: [
-      { text: 'Jupyter messaging', url: 'https://jupyter-client.readthedocs.io/en/latest/messaging.html' },
-      { text: 'Linux man pages', url: 'https://man7.org/linux/man-pages/' },
-      { text: 'TypeScript handbook', url: 'https://www.typescriptlang.org/docs/handbook/intro.html' },
-      { text: 'koffi', url: 'https://koffi.dev/' },
-    ],
+    banner: facts.banner,
+    help_links: facts.helpLinks.map(({ text, url }) => ({ text, url })),
     debugger: false,
   };
-  return cached;
 }
 
-export const kernelInfoRequest: Handler = async (request, kernel) => {
-  await request.reply('kernel_info_reply', kernelInfo());
+export const kernelInfoRequest: Handler<'kernel_info_request'> = async (request, kernel) => {
+  await request.reply('kernel_info_reply', kernelInfoReply(kernel.interpreter.languageFacts()));
   kernel.interpreter.prepare?.();
 };

@@ -1,0 +1,101 @@
+import * as zmq from 'zeromq';
+import { ChannelName, ConnectionInfo, endpointOf } from './connection-file';
+import type { ChannelEvents, Channels, OutgoingChannel, RoutedChannel } from './channels';
+import { SendQueue } from './send-queue';
+
+/**
+ * The kernel's five ZeroMQ sockets, bound. Frames in are passed to the
+ * handler without interpretation; frames out go through one SendQueue per
+ * socket. The heartbeat echoes on its own. iopub is an XPUB socket, so the
+ * kernel learns of each subscription (and can welcome it).
+ */
+export class ZmqChannels implements Channels {
+  private readonly routers: Record<RoutedChannel, zmq.Router>;
+  // 'allSubs': every subscription is reported, also a second client's to a topic already subscribed.
+  private readonly iopub = new zmq.XPublisher({ linger: 1000, verbosity: 'allSubs' });
+  private readonly hb = new zmq.Reply({ linger: 0 });
+  private readonly queues: Record<OutgoingChannel, SendQueue>;
+  private closed = false;
+
+  constructor(
+    private readonly info: ConnectionInfo,
+    private readonly log: (text: string) => void,
+  ) {
+    this.routers = {
+      shell: new zmq.Router({ linger: 1000 }),
+      control: new zmq.Router({ linger: 1000 }),
+      stdin: new zmq.Router({ linger: 1000 }),
+    };
+    const queueFor = (name: string, socket: zmq.Writable) =>
+      new SendQueue(
+        (frames) => socket.send(frames),
+        (error) => this.log(`send on ${name} failed: ${String(error)}`),
+      );
+    this.queues = {
+      shell: queueFor('shell', this.routers.shell),
+      control: queueFor('control', this.routers.control),
+      stdin: queueFor('stdin', this.routers.stdin),
+      iopub: queueFor('iopub', this.iopub),
+    };
+  }
+
+  async bind(): Promise<void> {
+    const bindings: [ChannelName, zmq.Socket][] = [
+      ['shell', this.routers.shell],
+      ['control', this.routers.control],
+      ['stdin', this.routers.stdin],
+      ['iopub', this.iopub],
+      ['hb', this.hb],
+    ];
+    await Promise.all(bindings.map(([name, socket]) => socket.bind(endpointOf(this.info, name))));
+  }
+
+  /** Starts the receive loops; returns at once. */
+  listen(events: ChannelEvents): void {
+    for (const channel of ['shell', 'control', 'stdin'] as const) {
+      void this.receiveLoop(channel, events);
+    }
+    void this.subscriptionLoop(events);
+    void this.heartbeatLoop();
+  }
+
+  send(channel: OutgoingChannel, frames: Buffer[]): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.queues[channel].push(frames);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all(Object.values(this.queues).map((q) => q.drain()));
+    this.closed = true;
+    for (const socket of [...Object.values(this.routers), this.iopub, this.hb]) socket.close();
+  }
+
+  private async receiveLoop(channel: RoutedChannel, events: ChannelEvents): Promise<void> {
+    const socket = this.routers[channel];
+    try {
+      for await (const frames of socket) events.frames(channel, frames);
+    } catch (error) {
+      if (!this.closed) this.log(`${channel} receive loop ended: ${String(error)}`);
+    }
+  }
+
+  /** XPUB receives one frame per (un)subscription: byte 1 (subscribe) or 0 (unsubscribe), then the topic. */
+  private async subscriptionLoop(events: ChannelEvents): Promise<void> {
+    try {
+      for await (const [frame] of this.iopub) {
+        if (frame !== undefined && frame[0] === 1) events.subscribed(frame.subarray(1));
+      }
+    } catch (error) {
+      if (!this.closed) this.log(`iopub subscription loop ended: ${String(error)}`);
+    }
+  }
+
+  private async heartbeatLoop(): Promise<void> {
+    try {
+      for await (const frames of this.hb) await this.hb.send(frames);
+    } catch (error) {
+      if (!this.closed) this.log(`heartbeat ended: ${String(error)}`);
+    }
+  }
+}

@@ -372,6 +372,13 @@ export function benchMain(main: () => Promise<void>): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // A stray rejection must not end the process before the kernels are cleaned up.
+  process.on('unhandledRejection', (reason) => {
+    if (stopping) return;
+    stopping = true;
+    console.error('unhandled rejection:', reason);
+    void runCleanups().finally(() => process.exit(1));
+  });
   main()
     .then(
       () => 0,

@@ -5,10 +5,11 @@
  * bench/run.js collects into one Markdown table.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { projectRoot } from '../../kernel/paths';
 import { KernelClient, StartOptions } from '../../test/support/kernel-client';
 
 /** Debian's Python, which has ipykernel and jupyter_client (the first python3 on PATH may not). */
@@ -321,6 +322,53 @@ export async function runOk(command: string, args: string[], options: { cwd?: st
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
+
+// ---------------------------------------------------------------- jupyter_client drivers
+
+export interface JupyterDirs {
+  /** The temp prefix: the sockbook kernelspec, Jupyter's data/runtime/config dirs, the kernels' pid file. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Where a Python driver appends the pid of each kernel it starts. */
+  pidFile: string;
+}
+
+/**
+ * A private Jupyter setup for the Python drivers in bench/py: `sockbook install
+ * --prefix DIR` and JUPYTER_PATH pointing there. At cleanup, every kernel of
+ * the pid file still running with its connection file in our runtime dir is
+ * killed by pid (with its descendants), then the dir is removed.
+ */
+export async function jupyterDirs(): Promise<JupyterDirs> {
+  const { dir } = tempDir('sockbook-bench-jupyter-');
+  await runOk(process.execPath, [path.join(projectRoot, 'bin', 'sockbook.js'), 'install', '--prefix', dir]);
+  const runtime = path.join(dir, 'runtime');
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: path.join(dir, 'share', 'jupyter'),
+    JUPYTER_DATA_DIR: path.join(dir, 'data'),
+    JUPYTER_RUNTIME_DIR: runtime,
+    JUPYTER_CONFIG_DIR: path.join(dir, 'config'),
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+  const pidFile = path.join(dir, 'kernel-pids');
+  atCleanup(() => {
+    if (!existsSync(pidFile)) return;
+    for (const pid of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number)) {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue; // ended
+      }
+      if (cmdline.includes(runtime)) killSurvivors(processTree(pid));
+    }
+  });
+  return { dir, env, pidFile };
+}
+
+/** The path of a Python driver in bench/py. */
+export const pythonDriver = (name: string): string => path.join(projectRoot, 'bench', 'py', name);
 
 // ---------------------------------------------------------------- output
 

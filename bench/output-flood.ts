@@ -11,7 +11,7 @@
  * drain rate is the bytes the command produced divided by the cell's time (how
  * fast the kernel takes the flood off the program). ipykernel forwards about
  * 0.1 MB/s, so 100 MB would take a quarter of an hour: its run is cut after
- * FLOOD_WINDOW_S seconds (default 10) by an interrupt, and its rate is the
+ * FLOOD_WINDOW_S seconds (default 8) by an interrupt, and its rate is the
  * bytes that reached the client in that window divided by the window.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,7 +76,7 @@ async function flood(client: KernelClient, pid: number, code: string, windowMs: 
 
 async function main(): Promise<void> {
   const rounds = envInt('FLOOD_ROUNDS', 5);
-  const windowMs = envInt('FLOOD_WINDOW_S', 10) * 1000;
+  const windowMs = envInt('FLOOD_WINDOW_S', 8) * 1000;
   const warmup = 1;
   const { dir } = tempDir();
   const cells = { sockbook: `%%bash\n${PIPELINE}`, ipykernel: `!${PIPELINE}` };

@@ -34,8 +34,8 @@ async function measure(argv: string[] | undefined, rounds: number): Promise<Samp
 }
 
 async function main(): Promise<void> {
-  const rounds = envInt('ROUNDS', 100);
-  const trials = envInt('TRIALS', 3);
+  const rounds = envInt('ROUNDS', 40);
+  const trials = envInt('TRIALS', 2);
   const ours: Sample[] = [];
   const peer: Sample[] = [];
   for (let t = 0; t < trials; t++) {

@@ -3,8 +3,9 @@
  * pid and all its descendants, Pss from /proc/PID/smaps_rollup), idle right
  * after kernel_info, and after one small cell in the kernel's language
  * (sockbook: the TypeScript `const x = 1 + 1; x`, which starts the executor;
- * ipykernel: the Python `x = 1 + 1; x`). A fresh kernel per run, sockbook and
- * ipykernel interleaved.
+ * ipykernel: the Python `x = 1 + 1; x`). A fresh kernel per run; in each run
+ * one sockbook and one ipykernel are measured side by side (a Node and a Python
+ * process share next to no pages, so neither changes the other's PSS).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchMain, envInt, executeOk, fmt, IPYKERNEL, median, mib, printTable, processTree, ratio, startKernel, summary, treePssKb, verdict } from './support/common';
@@ -38,8 +39,7 @@ async function main(): Promise<void> {
   const ours: Footprint[] = [];
   const peer: Footprint[] = [];
   for (let i = 0; i < warmup + rounds; i++) {
-    const a = await measure(undefined, 'const x = 1 + 1; x');
-    const b = await measure(IPYKERNEL, 'x = 1 + 1; x');
+    const [a, b] = await Promise.all([measure(undefined, 'const x = 1 + 1; x'), measure(IPYKERNEL, 'x = 1 + 1; x')]);
     if (i >= warmup) {
       ours.push(a);
       peer.push(b);

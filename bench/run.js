@@ -10,9 +10,10 @@ const path = require('node:path');
 
 const dir = path.join(__dirname, '..', 'build', 'js', 'bench');
 const names = process.argv.slice(2);
+// Only benches whose source is still in bench/ (tsc leaves the output of removed ones behind).
 const files = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith('.js'))
+  .filter((f) => f.endsWith('.js') && fs.existsSync(path.join(__dirname, f.replace(/\.js$/, '.ts'))))
   .sort()
   .filter((f) => names.length === 0 || names.some((n) => f.includes(n)));
 if (files.length === 0) {

@@ -1,63 +1,62 @@
 /**
- * Round trip of small execute_requests (request → reply → idle) and kernel
- * start-up (spawn → first kernel_info_reply), sockbook against ipykernel,
- * measured in the same run over the same client. Prints medians and ratios.
+ * Round trips on a running kernel, sockbook against ipykernel in the same run
+ * over the same client: a no-op execute_request (empty cell), a tiny
+ * expression (`1 + 1`), each request → reply → idle on iopub, and a
+ * kernel_info_request → reply. Also kernel start-up as this client sees it
+ * (spawn → first kernel_info_reply). Kernels are interleaved, so both see the
+ * same machine load.
  */
-import { KernelClient } from '../test/support/kernel-client';
-
-const IPYKERNEL = ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'];
+import { benchMain, envInt, fmt, IPYKERNEL, median, printTable, ratio, speed, startKernel, summary, timed } from './support/common';
 
 interface Sample {
   startupMs: number;
-  executeMs: number[];
+  noopMs: number[];
+  exprMs: number[];
+  infoMs: number[];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-async function measure(argv: string[] | undefined, code: string, rounds: number): Promise<Sample> {
-  const kernel = await KernelClient.start({ argv });
-  const startupMs = kernel.firstReplyMs;
+async function measure(argv: string[] | undefined, rounds: number): Promise<Sample> {
+  const kernel = await startKernel({ argv });
+  const { client } = kernel;
   try {
-    await kernel.execute(code); // warm-up (sockbook starts its executor on first use)
-    const executeMs: number[] = [];
+    const sample: Sample = { startupMs: client.firstReplyMs, noopMs: [], exprMs: [], infoMs: [] };
+    for (let i = 0; i < 5; i++) await client.execute('1 + 1'); // warm-up (sockbook starts its executor on first use)
     for (let i = 0; i < rounds; i++) {
-      const t0 = process.hrtime.bigint();
-      await kernel.execute(code);
-      executeMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      sample.noopMs.push(await timed(() => client.execute('')));
+      sample.exprMs.push(await timed(() => client.execute('1 + 1')));
+      sample.infoMs.push(await timed(() => client.request('shell', 'kernel_info_request', {})));
+      if (i % 20 === 19) client.iopubMessages.length = 0;
     }
-    return { startupMs, executeMs };
+    return sample;
   } finally {
     await kernel.close();
   }
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(process.env.ROUNDS ?? 200);
-  const trials = Number(process.env.TRIALS ?? 3);
+  const rounds = envInt('ROUNDS', 40);
+  const trials = envInt('TRIALS', 2);
   const ours: Sample[] = [];
   const peer: Sample[] = [];
   for (let t = 0; t < trials; t++) {
-    // Interleaved, so both see the same machine load.
-    ours.push(await measure(undefined, '1 + 1', rounds));
-    peer.push(await measure(IPYKERNEL, '1 + 1', rounds));
+    ours.push(await measure(undefined, rounds));
+    peer.push(await measure(IPYKERNEL, rounds));
   }
-  const row = (name: string, samples: Sample[]) => ({
-    name,
-    startup: median(samples.map((s) => s.startupMs)),
-    execute: median(samples.flatMap((s) => s.executeMs)),
-  });
-  const a = row('sockbook', ours);
-  const b = row('ipykernel', peer);
-  console.log(`execute round trip, median of ${rounds * trials} ('1 + 1'), and start-up to first kernel_info_reply, median of ${trials}`);
-  for (const r of [a, b]) console.log(`  ${r.name.padEnd(10)} execute ${r.execute.toFixed(2)} ms   start-up ${r.startup.toFixed(0)} ms`);
-  console.log(`  ratio ipykernel/sockbook: execute ${(b.execute / a.execute).toFixed(2)}x, start-up ${(b.startup / a.startup).toFixed(2)}x`);
+  const pick = (samples: Sample[], key: 'noopMs' | 'exprMs' | 'infoMs') => median(samples.flatMap((s) => s[key]));
+  const rows: [string, number, number][] = [
+    ['execute, empty cell', pick(ours, 'noopMs'), pick(peer, 'noopMs')],
+    ["execute, '1 + 1'", pick(ours, 'exprMs'), pick(peer, 'exprMs')],
+    ['kernel_info round trip', pick(ours, 'infoMs'), pick(peer, 'infoMs')],
+    [`spawn → first kernel_info_reply (median of ${trials})`, median(ours.map((s) => s.startupMs)), median(peer.map((s) => s.startupMs))],
+  ];
+  console.log(`round trips on one kernel, median of ${rounds * trials} (${trials} kernels × ${rounds}, after 5 warm-up cells), in ms`);
+  printTable(
+    ['', 'sockbook', 'ipykernel', 'ipykernel/sockbook'],
+    rows.map(([name, a, b]) => [name, fmt(a), fmt(b), ratio(b, a)]),
+  );
+  for (const [name, a, b] of rows.slice(0, 3)) {
+    summary({ benchmark: `${name} (median)`, sockbook: fmt(a, 'ms'), peer: `ipykernel ${fmt(b, 'ms')}`, ratio: speed(a, b) });
+  }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+benchMain(main);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Message } from '../kernel/wire/message';
+import { annotationsOf } from './support/annotations';
 import { KernelClient } from './support/kernel-client';
 
 const markdownOf = (outputs: Message[]) =>
@@ -87,12 +88,20 @@ describe('C cells and commands through the kernel', function () {
     assert.ok(firstAt < 800, `the first line arrived after ${firstAt} ms, before the second was printed`);
   });
 
-  it('says how a program ended: exit code and signal', async () => {
+  it('says how a program ended beside its output, never in its stream: exit code and signal', async () => {
     const segv = await kernel.execute(['%%cpp segv.c', '%run gcc segv.c -o segv.exe', '%run ./segv.exe', 'int main() { *(volatile int*)0 = 1; }'].join('\n'));
     assert.equal(segv.reply.content.status, 'ok');
-    assert.match(KernelClient.streamText(segv.outputs, 'stderr'), /killed by signal 11 \(SIGSEGV\)/);
-    const exit3 = await kernel.execute('!exit 3');
-    assert.equal(KernelClient.streamText(exit3.outputs, 'stderr'), 'exit code 3\n');
+    assert.deepEqual(annotationsOf(segv.outputs, 'exit'), ['killed by signal 11 (SIGSEGV)']);
+    assert.equal(KernelClient.streamText(segv.outputs, 'stderr'), '');
+    const exit3 = await kernel.execute('!echo out; echo err >&2; exit 3');
+    assert.equal(KernelClient.streamText(exit3.outputs), 'out\nerr\n', 'the stream is what the terminal showed');
+    assert.equal(KernelClient.streamText(exit3.outputs, 'stderr'), '');
+    const display = exit3.outputs.find((m) => m.header.msg_type === 'display_data');
+    assert.deepEqual(display?.content.data, {
+      'text/html': '<div class="sockbook-annotation" style="color: #888; font-size: 0.85em; white-space: pre-wrap;">exit code 3</div>',
+      'text/plain': 'exit code 3',
+    });
+    assert.deepEqual(display?.content.metadata, { sockbook: { annotation: 'exit' } });
   });
 
   it('turns a failing command into an error in strict mode', async () => {
@@ -127,7 +136,7 @@ describe('C cells and commands through the kernel', function () {
     const outputs = await kernel.waitIdle(msgId);
     const text = KernelClient.streamText(outputs);
     assert.ok(text.length <= 1.1 * 1024 * 1024, `stdout was cut (${text.length} chars)`);
-    const note = KernelClient.streamText(outputs, 'stderr');
+    const note = annotationsOf(outputs, 'output-cut').join('\n');
     const file = /kept in (\S+)/.exec(note)?.[1];
     assert.ok(file && existsSync(file), `the note names the file: ${note}`);
     console.log(`      kernel_info during the flood: ${latencies.length} requests, max ${Math.max(...latencies)} ms, all: ${latencies.join(" ")}`);

@@ -120,7 +120,7 @@ describe('cells: course file magics', () => {
   it('an unknown % line makes the cell invalid and names the line', () => {
     assert.match(invalidValue('%%cpp a.c\n%runx gcc\nint x;'), /'%runx gcc'/);
     assert.match(invalidValue('%%cpp a.c\n%run\nint x;'), /'%run'/);
-    assert.match(invalidValue('%%cpp a.c\n%# not a cpp comment'), /'%# not a cpp comment'/);
+    assert.match(invalidValue('%%cpp a.c\n%#no space'), /'%#no space'/);
     assert.match(invalidValue('%%save_file a.sh\n%// not a # comment'), /'%\/\/ not a # comment'/);
     assert.equal(planCell('%%cpp a.c\n%run ls\n%oops').kind, 'invalid');
   });

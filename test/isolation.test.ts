@@ -2,6 +2,7 @@
 // kernel's commands and TypeScript cells get their own network namespace and
 // /tmp, so two notebooks can bind the same port and unix socket path.
 import * as assert from 'node:assert/strict';
+import { annotationsOf } from './support/annotations';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -96,9 +97,9 @@ function stderr(outputs: Parameters<typeof KernelClient.streamText>[0]): string 
   return KernelClient.streamText(outputs, 'stderr');
 }
 
-async function run(kernel: KernelClient, code: string): Promise<{ out: string; err: string; status: unknown }> {
+async function run(kernel: KernelClient, code: string): Promise<{ out: string; err: string; notices: string[]; status: unknown }> {
   const { reply, outputs } = await kernel.execute(code);
-  return { out: stdout(outputs), err: stderr(outputs), status: reply.content.status };
+  return { out: stdout(outputs), err: stderr(outputs), notices: annotationsOf(outputs, 'notice'), status: reply.content.status };
 }
 
 /** The namespaces this test process is in: what an unisolated command sees too. */
@@ -249,7 +250,7 @@ describe('isolation options and refusal', function () {
     assert.match(result.stderr, /--isolate: unknown isolation 'disk' in 'net,disk': use net, tmp, net,tmp or none/);
   });
 
-  it('says once, on stderr and in the first cell, when the system does not allow it, and runs unisolated', async () => {
+  it('says once, on stderr and beside the first cell\'s output, when the system does not allow it, and runs unisolated', async () => {
     // Root without capabilities (as in many containers): unshare is refused.
     kernel = await KernelClient.start({
       env: { SOCKBOOK_ISOLATE: 'net,tmp' },
@@ -258,11 +259,14 @@ describe('isolation options and refusal', function () {
     const notice = /isolation \(net,tmp\) is not available here: unshare\(CLONE_NEWNET\|CLONE_NEWNS\): Operation not permitted\. Commands run without it/;
     assert.match(kernel.stderr, notice);
     const first = await run(kernel, '!readlink /proc/self/ns/net');
-    assert.match(first.err, notice);
+    assert.equal(first.notices.length, 1);
+    assert.match(first.notices[0], notice);
+    assert.equal(first.err, '');
     assert.equal(first.out, `${hostNamespace('net')}\n`);
     const second = await run(kernel, '!echo still running');
     assert.equal(second.out, 'still running\n');
     assert.equal(second.err, '');
+    assert.deepEqual(second.notices, []);
     assert.equal(kernel.stderr.match(/not available here/g)?.length, 1);
   });
 });

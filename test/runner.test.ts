@@ -82,9 +82,10 @@ describe('runner', function () {
       assert.match(output, /^SigIgn:\s+0+$/m);
     });
 
-    it('gives /dev/null as stdin when stdin is not allowed', async () => {
-      const { output } = await run('./inspect');
-      assert.match(output, /^tty 0 1 1$/m);
+    it('keeps the terminal as stdin when stdin is not allowed; reading it gives end-of-file', async () => {
+      const { output } = await run('./inspect; head -c 10; echo "read done"');
+      assert.match(output, /^tty 1 1 1$/m);
+      assert.match(output, /^read done$/m);
     });
 
     it('says how a program ended: exit code, signal, or nothing for 0', async () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { annotationsOf } from './support/annotations';
 import type { Message } from '../kernel/wire/message';
 import { rewriteMagicLines, splitComment } from '../kernel/executor/child/magic-lines';
 import { KernelClient } from './support/kernel-client';
@@ -71,13 +72,14 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
     return { reply, ms, msgId };
   }
 
-  it('sh() streams the output, notes a failing exit on stderr and resolves to the status', async () => {
+  it('sh() streams the output, notes a failing exit beside it and resolves to the status', async () => {
     const outputs = await ok('await sh("echo hi; exit 3")');
     assert.equal(KernelClient.streamText(outputs, 'stdout'), 'hi\n');
-    assert.equal(KernelClient.streamText(outputs, 'stderr'), 'exit code 3\n');
+    assert.equal(KernelClient.streamText(outputs, 'stderr'), '');
+    assert.deepEqual(annotationsOf(outputs, 'exit'), ['exit code 3']);
     assert.equal(resultText(outputs), '3');
     const killed = await ok('await sh("kill -SEGV $$")');
-    assert.equal(KernelClient.streamText(killed, 'stderr'), 'killed by signal 11 (SIGSEGV)\n');
+    assert.deepEqual(annotationsOf(killed, 'exit'), ['killed by signal 11 (SIGSEGV)']);
     assert.equal(resultText(killed), '139');
     const quiet = await ok('const status = await sh("cat; printf done"); status');
     assert.equal(KernelClient.streamText(quiet, 'stdout'), 'done', 'stdin reads end-of-file at once');
@@ -106,7 +108,7 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
     assert.equal(resultText(outputs), undefined, 'a final !cmd line shows no value');
     const last = await ok('const m = 1\n!exit 2');
     assert.equal(resultText(last), undefined);
-    assert.equal(KernelClient.streamText(last, 'stderr'), 'exit code 2\n');
+    assert.deepEqual(annotationsOf(last, 'exit'), ['exit code 2']);
   });
 
   it('shows %p lines as Markdown, each when it is reached', async () => {

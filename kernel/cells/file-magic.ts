@@ -1,3 +1,4 @@
+import type { MagicDialect } from './dialect';
 import type { FileAction, FileCellPlan } from './plan';
 import { pythonRstrip, pythonStrip } from './python-text';
 import { parseSaveFileArgs } from './save-file-args';
@@ -34,15 +35,22 @@ export function commentStartOf(magic: CourseFileMagic): '//' | '#' {
  *     as `C ` + piece and must be `%run CMD` (action: Markdown
  *     "Run: `CMD`", then run CMD, CMD stripped), `%MD TEXT` (action:
  *     Markdown TEXT, stripped) or `%C TEXT` (action: Markdown
- *     `\#\#\#\# \`TEXT\``, the course's escaped heading); anything else
- *     makes the whole cell invalid.
+ *     `\#\#\#\# \`TEXT\``, the course's escaped heading), as the dialect
+ *     says (dialect.ts: in the 2019-21 magics `%# TEXT` and `%C TEXT` are
+ *     silent comments and `%MD` does not exist); anything else makes the
+ *     whole cell invalid.
  *  6. With --ejudge-style the file ends with `C line without \n` (a
  *     literal backslash-n) and no newline after it.
  *
  * An invalid `%` line gives an invalid plan: nothing is written and nothing
  * runs (the course would have left a half-written file behind).
  */
-export function planFileMagic(magic: CourseFileMagic, args: string, body: string): FileCellPlan | InvalidPlan {
+export function planFileMagic(
+  magic: CourseFileMagic,
+  args: string,
+  body: string,
+  dialect: MagicDialect = 'union',
+): FileCellPlan | InvalidPlan {
   const comment = commentStartOf(magic);
   let text = body;
   let argsAsWritten = args;
@@ -67,11 +75,9 @@ export function planFileMagic(magic: CourseFileMagic, args: string, body: string
       content += lineToWrite;
       continue;
     }
-    const action = actionsOfPercentLine(line, comment);
+    const action = actionsOfPercentLine(line, comment, dialect);
     if (!action) {
-      return invalidPlan(
-        `Unknown %%${magic} subcommand: '${line}' (a % line is %run CMD, %MD TEXT or %${comment} TEXT)`,
-      );
+      return invalidPlan(`Unknown %%${magic} subcommand: '${line}' (a % line is ${acceptedLines(comment, dialect)}${DIALECT_NOTE[dialect]})`);
     }
     actions.push(...action);
     content += `${comment} ${lineToWrite}`;
@@ -83,10 +89,22 @@ export function planFileMagic(magic: CourseFileMagic, args: string, body: string
   return plan;
 }
 
+/** Said after the accepted lines, so a user sees which year's magics the notebook's setup cell chose. */
+const DIALECT_NOTE: Record<MagicDialect, string> = {
+  'silent-comments': ", as in this notebook's 2019-21 magics",
+  headings: ", as in this notebook's magics",
+  union: '',
+};
+
 const RUN_PREFIX = '%run ';
 const MD_PREFIX = '%MD ';
+const HASH_COMMENT_PREFIX = '%# ';
 
-function actionsOfPercentLine(line: string, comment: string): FileAction[] | undefined {
+/**
+ * What one `%` line does in a dialect: its actions (none for a silent
+ * comment), or undefined when the dialect rejects it. See dialect.ts.
+ */
+function actionsOfPercentLine(line: string, comment: string, dialect: MagicDialect): FileAction[] | undefined {
   if (line.startsWith(RUN_PREFIX)) {
     const command = pythonStrip(line.slice(RUN_PREFIX.length));
     return [
@@ -94,13 +112,27 @@ function actionsOfPercentLine(line: string, comment: string): FileAction[] | und
       { kind: 'run', command },
     ];
   }
+  const commentPrefix = `%${comment}`;
+  if (dialect === 'silent-comments') {
+    if (line.startsWith(HASH_COMMENT_PREFIX) || line.startsWith(`${commentPrefix} `)) return [];
+    return undefined;
+  }
   if (line.startsWith(MD_PREFIX)) {
     return [{ kind: 'markdown', text: pythonStrip(line.slice(MD_PREFIX.length)) }];
   }
-  const commentPrefix = `%${comment}`;
   if (line.startsWith(commentPrefix)) {
     const text = pythonStrip(line.slice(commentPrefix.length));
     return [{ kind: 'markdown', text: `\\#\\#\\#\\# \`${text}\`` }];
   }
+  if (dialect === 'union' && line.startsWith(HASH_COMMENT_PREFIX)) return [];
   return undefined;
+}
+
+/** The `%` lines a dialect accepts, for the error naming a rejected one. */
+function acceptedLines(comment: string, dialect: MagicDialect): string {
+  if (dialect === 'silent-comments') {
+    return comment === '#' ? '%run CMD or %# TEXT' : `%run CMD, %# TEXT or %${comment} TEXT`;
+  }
+  const silent = dialect === 'union' && comment !== '#' ? ', %# TEXT' : '';
+  return `%run CMD, %MD TEXT${silent} or %${comment} TEXT`;
 }

@@ -1,4 +1,5 @@
 import { planCompileRun } from './compile-run';
+import { detectDialect, type MagicDialect } from './dialect';
 import { planFileMagic, type CourseFileMagic } from './file-magic';
 import { planLineMagic } from './line-magic';
 import type { CellPlan } from './plan';
@@ -46,14 +47,20 @@ function dropLeadingBlankLines(code: string): string {
   return code.replace(/^(?:[ \t\r\f\v]*\n)+/, '');
 }
 
-/** Decide what a cell asks for, from its text. Pure. */
-export function planCell(code: string): CellPlan {
+/**
+ * Decide what a cell asks for, from its text. Pure. `dialect` is the one the
+ * notebook's setup cell chose (the union when it chose none).
+ */
+export function planCell(code: string, dialect: MagicDialect = 'union'): CellPlan {
   const cell = dropLeadingBlankLines(code);
   const firstLine = cell.split('\n', 1)[0];
-  if (firstLine.trim() === COURSE_SETUP_LINE) return { kind: 'setup' };
+  if (firstLine.trim() === COURSE_SETUP_LINE) {
+    const detected = detectDialect(cell);
+    return detected ? { kind: 'setup', dialect: detected } : { kind: 'setup' };
+  }
 
   const magic = splitMagicLine(cell);
-  if (magic) return planCellMagic(magic);
+  if (magic) return planCellMagic(magic, dialect);
 
   const commands = shellCommandsOf(cell);
   if (commands) return { kind: 'shell', commands };
@@ -67,9 +74,9 @@ export function planCell(code: string): CellPlan {
   return { kind: 'typescript', code };
 }
 
-function planCellMagic({ name, args, body }: MagicLine): CellPlan {
+function planCellMagic({ name, args, body }: MagicLine, dialect: MagicDialect): CellPlan {
   if ((COURSE_FILE_MAGICS as readonly string[]).includes(name)) {
-    return planFileMagic(name as CourseFileMagic, args, body);
+    return planFileMagic(name as CourseFileMagic, args, body, dialect);
   }
   switch (name) {
     case 'writefile':
@@ -80,7 +87,7 @@ function planCellMagic({ name, args, body }: MagicLine): CellPlan {
     case 'c':
     case 'c++':
       // With % lines it is a course file cell, written and run like %%cpp.
-      if (body.split('\n').some((line) => line.startsWith('%'))) return planFileMagic('cpp', args, body);
+      if (body.split('\n').some((line) => line.startsWith('%'))) return planFileMagic('cpp', args, body, dialect);
       return planCompileRun(name, args, body);
   }
   if (PYTHON_CELL_MAGICS.has(name)) {

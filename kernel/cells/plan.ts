@@ -1,6 +1,9 @@
+import type { MagicDialect } from './dialect';
+
 /** What a cell asks for, decided from its first line. */
 export type CellPlan =
-  | { kind: 'setup' }
+  /** The course's setup cell; `dialect` when its magics' source says which (see dialect.ts). */
+  | { kind: 'setup'; dialect?: MagicDialect }
   | { kind: 'python'; message: string }
   | FileCellPlan
   | CompileRunPlan

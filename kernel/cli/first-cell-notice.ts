@@ -1,10 +1,12 @@
+import { showAnnotation } from '../display/annotation';
 import type { OutputSink } from '../interpreter/output-sink';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 
 /**
- * An interpreter that shows a notice on the stderr of the first cell that
- * runs visibly (not silent), then behaves exactly like the one it wraps. The
+ * An interpreter that shows a notice, as an annotation of its own, in the
+ * first cell that runs visibly (not silent), then behaves exactly like the
+ * one it wraps. The
  * kernel's stderr is rarely seen in a notebook; what the kernel could not set
  * up (isolation refused) must reach the user once.
  */
@@ -15,7 +17,7 @@ export class FirstCellNotice implements Interpreter {
     private readonly inner: Interpreter,
     notice: string,
   ) {
-    this.pending = notice.endsWith('\n') ? notice : `${notice}\n`;
+    this.pending = notice;
   }
 
   languageFacts(): LanguageFacts {
@@ -24,7 +26,7 @@ export class FirstCellNotice implements Interpreter {
 
   execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
     if (this.pending !== undefined && !request.silent) {
-      sink.stream('stderr', this.pending);
+      showAnnotation(sink, 'notice', this.pending);
       this.pending = undefined;
     }
     return this.inner.execute(request, sink, interrupt);

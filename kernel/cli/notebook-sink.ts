@@ -1,3 +1,4 @@
+import { annotationKindOf } from '../display/annotation';
 import type { MimeBundle, Metadata, OutputSink } from '../interpreter/output-sink';
 import { StdinNotAllowedError } from '../interpreter/output-sink';
 import type { CodeCell, Output } from './nbformat';
@@ -16,9 +17,20 @@ export function terminalText(data: MimeBundle): string {
 }
 
 /**
+ * An annotation (exit line, output cut, notice) as a terminal reader sees it,
+ * apart from the program's own output: dim and bracketed on a terminal,
+ * behind a `[sockbook]` prefix otherwise, one prefix per line.
+ */
+export function terminalAnnotation(text: string, styled: boolean): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  return lines.map((line) => (styled ? `\x1b[2m[${line}]\x1b[0m\n` : `[sockbook] ${line}\n`)).join('');
+}
+
+/**
  * OutputSink for `sockbook run`: records a cell's outputs as nbformat outputs
  * (merging consecutive stream text, honouring clear_output and display ids)
- * and echoes them to the terminal as they come.
+ * and echoes them to the terminal as they come. Annotations are outputs of
+ * their own in the notebook, and marked apart on the terminal.
  */
 export class NotebookSink implements OutputSink {
   readonly allowStdin = false;
@@ -28,6 +40,8 @@ export class NotebookSink implements OutputSink {
     private readonly cell: CodeCell,
     private readonly displays: DisplayRegistry,
     private readonly write: (text: string) => void,
+    /** Annotations dim on a terminal; a prefix when the output is a pipe or a file. */
+    private readonly styled: boolean = process.stdout.isTTY === true,
   ) {}
 
   private add(output: Output): void {
@@ -52,7 +66,8 @@ export class NotebookSink implements OutputSink {
     const output = { output_type: 'display_data' as const, data, metadata };
     this.add(output);
     if (displayId) this.displays.set(displayId, [...(this.displays.get(displayId) ?? []), output]);
-    this.write(terminalText(data).replace(/\n?$/, '\n'));
+    if (annotationKindOf(metadata)) this.write(terminalAnnotation(terminalText(data), this.styled));
+    else this.write(terminalText(data).replace(/\n?$/, '\n'));
   }
 
   updateDisplay(displayId: string, data: MimeBundle, metadata: Metadata = {}): void {

@@ -12,6 +12,7 @@ import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/
 import { runCommandStep } from './command-step';
 import { languageFacts } from './language-facts';
 import { compileRunCommands } from '../cells/compile-run';
+import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
 import { planCell } from '../cells/plan-cell';
 
@@ -37,6 +38,8 @@ const interrupted = error('KeyboardInterrupt', 'interrupted by the user');
 export class CellInterpreter implements Interpreter {
   private cwd: string;
   private strict: boolean;
+  /** Chosen by the notebook's setup cell when it runs; later file cells follow it. */
+  private dialect: MagicDialect = 'union';
   private readonly executor = new ExecutorClient();
 
   constructor(private readonly options: InterpreterOptions) {
@@ -54,9 +57,10 @@ export class CellInterpreter implements Interpreter {
   }
 
   async execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
-    const plan = planCell(request.code);
+    const plan = planCell(request.code, this.dialect);
     switch (plan.kind) {
       case 'setup':
+        if (plan.dialect) this.dialect = plan.dialect;
         return ok;
       case 'python':
         return error('UnsupportedLanguage', plan.message);
@@ -166,7 +170,10 @@ export class CellInterpreter implements Interpreter {
   async shutdown(restart: boolean): Promise<void> {
     // The runner's own shutdown: every process commands started, then the process guard's cgroup.
     await Promise.allSettled([shutdownRunner(), restart ? this.executor.restart() : this.executor.shutdown()]);
-    if (restart) this.options.log('restarting: every process of this kernel was ended');
+    if (restart) {
+      this.dialect = 'union'; // the magics go with the restart, as in IPython; the setup cell chooses again
+      this.options.log('restarting: every process of this kernel was ended');
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 import type { OutputSink } from '../interpreter/output-sink';
 import { htmlBundle } from '../display/markdown';
 import { lookupCompile } from '../runner/compile-cache';
-import { describeExit } from '../runner/describe-exit';
+import { describeExitStatus, describeTruncation } from '../runner/describe-exit';
+import { showAnnotation } from '../display/annotation';
 import { runCommand } from '../runner/run-command';
 import type { RunResult } from '../runner/types';
 import { formatSpoilerOutput } from '../cells/spoiler';
@@ -26,7 +27,7 @@ export interface CommandStepResult {
 /**
  * Runs one shell command for a cell: through the compile cache when it is a
  * compiler call, streaming its output (or collecting it for a spoiler), and
- * saying in one line how it ended.
+ * saying how it ended (and that its output was cut) in annotations of their own.
  */
 export async function runCommandStep(options: CommandStepOptions): Promise<CommandStepResult> {
   const { command, cwd, sink, interrupt, spoilerThreshold } = options;
@@ -61,7 +62,11 @@ export async function runCommandStep(options: CommandStepOptions): Promise<Comma
     const text = collected.join('');
     sink.display(htmlBundle(formatSpoilerOutput(text, spoilerThreshold), text));
   }
-  const summary = result.interrupted ? null : describeExit(result);
-  if (summary) sink.stream('stderr', summary.endsWith('\n') ? summary : `${summary}\n`);
+  // Beside the program's output, never in its stream: a terminal shows no such lines.
+  const exitLine = result.interrupted ? null : describeExitStatus(result);
+  const cutLine = describeTruncation(result);
+  if (exitLine) showAnnotation(sink, 'exit', exitLine);
+  if (cutLine) showAnnotation(sink, 'output-cut', cutLine);
+  const summary = result.interrupted ? null : [exitLine, cutLine].filter((line) => line !== null).join('\n') || null;
   return { succeeded: result.exitCode === 0 && !result.interrupted, interrupted: result.interrupted, summary };
 }

@@ -443,8 +443,10 @@ static void exec_command(int own_session, int slave_fd) {
     } else {
       tcsetpgrp(slave_fd, getpid());  // SIGTTOU is still ignored here
     }
-    int in = opt_stdin ? slave_fd : open("/dev/null", O_RDONLY);
-    dup2(in, 0);
+    // As at a real terminal: 0, 1 and 2 are one open file description of the
+    // terminal, opened read-write. Without --stdin a program that reads it
+    // gets end-of-file from the main loop (see foreground_wants_input).
+    dup2(slave_fd, 0);
     dup2(slave_fd, 1);
     dup2(slave_fd, 2);
   }
@@ -630,7 +632,7 @@ int main(int argc, char **argv) {
           send_frame('I', NULL, 0);
           waiting_input = 1;
         } else {
-          // stdin is /dev/null, but a program that opened /dev/tty gets EOF too.
+          // Nobody can type: a program reading its terminal (stdin or /dev/tty) gets EOF.
           struct termios t;
           char eof = tcgetattr(master_fd, &t) == 0 ? (char)t.c_cc[VEOF] : 4;
           write_all(master_fd, &eof, 1);

@@ -8,6 +8,7 @@ import type { ChildChannel } from './child-channel';
 import { createDisplay } from './display-api';
 import { createLaunch } from './launcher';
 import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
+import type { Annotation } from '../../display/annotation';
 import { ShellCommands } from './shell-builtin';
 import { createShowValue } from './show-value';
 import type { SleepTimers } from './sleep-timers';
@@ -39,6 +40,7 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
 };
 
 export function installBuiltins(target: object, context: BuiltinContext): void {
+  showShellNote = (note) => context.channel.emit({ kind: 'display', data: note.data, metadata: note.metadata });
   for (const [name, make] of Object.entries(builtins)) Object.defineProperty(target, name, make(context));
 }
 
@@ -62,7 +64,8 @@ function loadLibc(): unknown {
 }
 
 /** The commands sh() and `!` lines run, so an interrupt reaches them. */
-const shellCommands = new ShellCommands();
+let showShellNote: (note: Annotation) => void = () => undefined;
+const shellCommands = new ShellCommands((note) => showShellNote(note));
 
 function runShellCommand(command: string): Promise<number> {
   return shellCommands.run(command);

@@ -1,5 +1,6 @@
 import process from 'node:process';
-import { describeExit } from '../../runner/describe-exit';
+import { annotation, type Annotation } from '../../display/annotation';
+import { describeExitStatus, describeTruncation } from '../../runner/describe-exit';
 import { runCommand } from '../../runner/run-command';
 import type { RunResult } from '../../runner/types';
 import { writeFully } from './child-channel';
@@ -19,12 +20,15 @@ export class ShellInterrupted extends Error {
  * The `sh(cmd)` built-in (and `!cmd` lines): runs the command with the
  * runner like `!` in a C cell — bash, the notebook's directory, a terminal,
  * stdin at end-of-file — writing its output to the executor's fd 1 as it
- * comes (so it is the running cell's stdout, in order with the rest), the
- * one-line exit note to fd 2, and resolving to the exit status (128 + N
- * when killed by signal N).
+ * comes (so it is the running cell's stdout, in order with the rest), how it
+ * ended and any cut as annotations of their own (through `show`, never in
+ * the stream), and resolving to the exit status (128 + N when killed by
+ * signal N).
  */
 export class ShellCommands {
   private readonly running = new Map<AbortController, Promise<unknown>>();
+
+  constructor(private readonly show: (note: Annotation) => void) {}
 
   run(command: unknown): Promise<number> {
     if (typeof command !== 'string') return Promise.reject(new TypeError(`sh() takes the command as a string, got ${typeof command}`));
@@ -42,8 +46,10 @@ export class ShellCommands {
       (result) => {
         this.running.delete(controller);
         if (result.interrupted) throw new ShellInterrupted(command);
-        const note = describeExit(result);
-        if (note) writeFully(2, `${note}\n`);
+        const exitLine = describeExitStatus(result);
+        const cutLine = describeTruncation(result);
+        if (exitLine) this.show(annotation('exit', exitLine));
+        if (cutLine) this.show(annotation('output-cut', cutLine));
         return exitStatus(result);
       },
       (error: unknown) => {

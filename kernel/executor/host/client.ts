@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { showAnnotation } from '../../display/annotation';
 import type { OutputSink } from '../../interpreter/output-sink';
 import { StdinNotAllowedError } from '../../interpreter/output-sink';
 import { enterIsolation } from '../../runner/isolation';
@@ -132,7 +133,7 @@ export class ExecutorClient {
     const executor = this.ensureExecutor(opts.cwd);
     this.sink = sink;
     if (this.diedWhileIdle) {
-      sink.stream('stderr', `${this.diedWhileIdle}\n`);
+      showAnnotation(sink, 'notice', this.diedWhileIdle);
       this.diedWhileIdle = undefined;
     }
     this.allowStdin = opts.allowStdin;
@@ -179,7 +180,7 @@ export class ExecutorClient {
       );
     } finally {
       const cut = this.outputCap.note();
-      if (cut) sink.stream('stderr', `${cut}\n`);
+      if (cut) showAnnotation(sink, 'output-cut', cut);
       interrupt.removeEventListener('abort', onAbort);
       if (graceTimer) clearTimeout(graceTimer);
       cellOver = true;

@@ -9,8 +9,10 @@ const USAGE = `usage:
                                           own network namespace and /tmp
   sockbook install [--user|--sys-prefix|--prefix P] [--name NAME]
                                           write the kernelspec
-  sockbook run NOTEBOOK [-o OUT.ipynb] [--strict] [--timeout S]
-                                          execute a notebook through the kernel, without Python`;
+  sockbook run NOTEBOOK [-o OUT.ipynb] [--junit FILE] [--results FILE] [options]
+  sockbook run NOTEBOOK... --out-dir DIR [--jobs N] [--junit] [--results] [options]
+                                          execute (and grade) notebooks through the kernel,
+                                          without Python; sockbook run --help for the options`;
 
 function fail(message: string): never {
   process.stderr.write(`sockbook: ${message}\n${USAGE}\n`);

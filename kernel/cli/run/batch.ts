@@ -23,7 +23,7 @@ const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
 
 /** The command line of one notebook's own `sockbook run`. */
 function childArguments(options: RunOptions, entry: Entry, outDir: string): string[] {
-  const args = ['run', entry.notebook, '-o', path.join(outDir, `${entry.name}.ipynb`), '--progress-ipc'];
+  const args = ['run', entry.notebook, '-o', path.join(outDir, `${entry.name}.ipynb`), '--name', entry.name, '--progress-ipc'];
   if (options.junit) args.push('--junit', path.join(outDir, `${entry.name}.junit.xml`));
   if (options.results) args.push('--results', path.join(outDir, `${entry.name}.results.json`));
   if (options.cellTimeoutSeconds !== undefined) args.push('--cell-timeout', String(options.cellTimeoutSeconds));

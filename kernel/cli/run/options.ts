@@ -15,6 +15,8 @@ export interface RunOptions {
   /** --results: a file name, or (with --out-dir) true for DIR/NAME.results.json. */
   results?: string | true;
   jobs: number;
+  /** --name: the notebook's name in the reports (default: its file name without .ipynb). */
+  name?: string;
   /** --isolate (undefined: SOCKBOOK_ISOLATE decides, as for the kernel). */
   isolate?: IsolationKind[];
   cellTimeoutSeconds?: number;
@@ -45,6 +47,8 @@ Executes notebooks through the kernel, without Python, and reports on them.
   --out-dir DIR          run each notebook in a kernel of its own; NAME.ipynb gets
                          DIR/NAME.ipynb (and DIR/NAME.log with what it printed)
   -j, --jobs N           with --out-dir: N notebooks at a time (default 1)
+  --name NAME            the notebook's name in the reports (default: its file
+                         name; with --out-dir, NAME as above)
   --junit [FILE]         JUnit XML: a testcase per code cell, output on failure
                          (with --out-dir: no FILE, DIR/NAME.junit.xml)
   --results [FILE]       Gradescope results.json from the nbgrader-graded cells
@@ -101,6 +105,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
         junit: { type: 'string' },
         results: { type: 'string' },
         jobs: { type: 'string', short: 'j' },
+        name: { type: 'string' },
         isolate: { type: 'string' },
         'cell-timeout': { type: 'string' },
         timeout: { type: 'string' },
@@ -171,6 +176,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
     junit: report('--junit', values.junit),
     results: report('--results', values.results),
     jobs,
+    name: values.name,
     isolate,
     cellTimeoutSeconds: seconds('--cell-timeout', values['cell-timeout']) ?? DEFAULT_CELL_TIMEOUT_SECONDS,
     timeoutSeconds: seconds('--timeout', values.timeout),
@@ -186,8 +192,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (outDir === undefined) {
     if (notebooks.length > 1) throw new UsageError(`${notebooks.length} notebooks: several notebooks need --out-dir DIR`);
     if (values.jobs !== undefined) throw new UsageError('--jobs needs --out-dir DIR');
-  } else if (options.output !== undefined) {
-    throw new UsageError('-o is for one notebook; with --out-dir each notebook goes to DIR/NAME.ipynb');
+  } else if (options.output !== undefined || options.name !== undefined) {
+    throw new UsageError(`${options.output !== undefined ? '-o' : '--name'} is for one notebook; with --out-dir each notebook goes to DIR/NAME.ipynb`);
   }
   return options;
 }

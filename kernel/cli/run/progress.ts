@@ -104,7 +104,7 @@ export class TerminalProgress implements BatchProgress {
   }
 
   private redraw(permanent?: string): void {
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     const fit = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
     let text = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
     if (permanent !== undefined) text += `\r\x1b[2K${permanent}\n`;

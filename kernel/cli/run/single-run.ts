@@ -39,7 +39,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   const outputPath = path.resolve(options.output ?? notebook);
   const junitPath = typeof options.junit === 'string' ? path.resolve(options.junit) : undefined;
   const resultsPath = typeof options.results === 'string' ? path.resolve(options.results) : undefined;
-  const name = notebookName(notebook);
+  const name = options.name ?? notebookName(notebook);
   const reporter = new ParentReporter();
   const out = (text: string) => process.stdout.write(text);
 

@@ -93,5 +93,5 @@ export async function runNotebook(nb: Notebook, runner: CellRunner, options: Not
   } finally {
     clearTimeout(notebookTimer);
   }
-  return { name: options.name, cells: reports, seconds: (Date.now() - started) / 1000 };
+  return { name: options.name, cells: reports, seconds: (Date.now() - started) / 1000, timedOut: deadline.signal.aborted };
 }

@@ -30,6 +30,8 @@ export interface NotebookReport {
   name: string;
   cells: CellReport[];
   seconds: number;
+  /** The notebook's --timeout was reached (maybe between two cells). */
+  timedOut: boolean;
 }
 
 export interface Score {
@@ -51,7 +53,7 @@ export function cellExit(status: CellStatus): ExitCode {
 }
 
 export function notebookExit(report: NotebookReport): ExitCode {
-  return worstExit(report.cells.map((c) => cellExit(c.status)));
+  return worstExit([...report.cells.map((c) => cellExit(c.status)), report.timedOut ? ExitCode.timeout : ExitCode.ok]);
 }
 
 /** Whether a cell counts as a failure in the reports (a cell that did not run is not a pass either). */

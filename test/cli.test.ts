@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
@@ -83,5 +83,76 @@ describe('command line', function () {
     assert.doesNotMatch(stdout, /after/);
     const written = JSON.parse(readFileSync(notebook, 'utf8')) as { cells: { outputs: { output_type: string; ename?: string }[] }[] };
     assert.equal(written.cells[0].outputs[0].ename, 'TypeError');
+  });
+
+  const codeCell = (id: string, source: unknown) => ({ cell_type: 'code', id, metadata: {}, source, outputs: [], execution_count: null });
+
+  it('sockbook run refuses a malformed notebook before any cell runs, with exit 2, and leaves it as it was', async () => {
+    const dir = mkdtempSync(path.join(scratch, 'malformed-'));
+    // The first cell would leave ran.txt behind if anything ran.
+    const first = codeCell('a', '!touch ran.txt');
+    const cases: [string, string, RegExp][] = [
+      ['not-json', '{"nbformat": 4, "cells": [', /not JSON/],
+      ['nbformat-3', JSON.stringify({ nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [] }), /not an nbformat 4 notebook \(nbformat is number 3\)/],
+      ['no-cells', JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {} }), /no list of cells/],
+      ['null-source', JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [first, codeCell('b', null)] }), /cell 2: source must be a string or a list of strings, not null/],
+      ['number-lines', JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [first, codeCell('b', ['x', 3])] }), /cell 2: source must be/],
+      ['bad-type', JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [first, { cell_type: 'python', source: '' }] }), /cell 2 has cell_type string "python"/],
+      ['bad-outputs', JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [first, { ...codeCell('b', 'x'), outputs: {} }] }), /cell 2: outputs must be a list/],
+    ];
+    for (const [name, text, why] of cases) {
+      const notebook = path.join(dir, `${name}.ipynb`);
+      writeFileSync(notebook, text);
+      const { code, stdout, stderr } = await runCommand(process.execPath, [sockbook, 'run', notebook, '--results', path.join(dir, `${name}.json`)], { cwd: dir });
+      assert.equal(code, 2, `${name}: ${stdout}${stderr}`);
+      assert.match(stderr, why, name);
+      assert.match(stderr, /nothing was run/);
+      assert.equal(readFileSync(notebook, 'utf8'), text, `${name}: the input is untouched`);
+      assert.equal(existsSync(path.join(dir, 'ran.txt')), false, `${name}: no cell ran`);
+      const results = JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as { score: number; output: string };
+      assert.equal(results.score, 0, 'a grader still gets a results.json');
+      assert.match(results.output, why);
+    }
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left');
+  });
+
+  it('sockbook run: usage errors exit 2, and --help lists every option and exit status', async () => {
+    const notebook = path.join(scratch, 'usage.ipynb');
+    writeFileSync(notebook, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [codeCell('a', '!touch usage-ran.txt')] }));
+    const usage: [string[], RegExp][] = [
+      [[], /which notebook\?/],
+      [[notebook, notebook], /several notebooks need --out-dir DIR/],
+      [[notebook, '--jobs', '2'], /--jobs needs --out-dir/],
+      [[notebook, '--out-dir', scratch, '--jobs', '0'], /--jobs takes a whole number/],
+      [[notebook, '--cell-timeout', 'soon'], /--cell-timeout takes a number of seconds/],
+      [[notebook, '--isolate', 'disk'], /unknown isolation 'disk'/],
+      [[notebook, '-p', 'PORT'], /-p PORT needs a VALUE/],
+      [[notebook, '-p', '2x', '1'], /a parameter name is letters, digits and _/],
+      [[notebook, '--junit'], /--junit.*argument missing|--junit needs a file name/],
+      [[notebook, '--out-dir', scratch, '--junit=x.xml'], /--junit takes no file name with --out-dir/],
+      [[notebook, '--frobnicate'], /Unknown option '--frobnicate'/],
+    ];
+    for (const [args, why] of usage) {
+      const { code, stderr } = await runCommand(process.execPath, [sockbook, 'run', ...args], { cwd: scratch });
+      assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
+      assert.match(stderr, why, args.join(' '));
+    }
+    assert.equal(existsSync(path.join(scratch, 'usage-ran.txt')), false);
+    const help = await runCommand(process.execPath, [sockbook, 'run', '--help']);
+    assert.equal(help.code, 0);
+    for (const option of ['--output', '--out-dir', '--jobs', '--name', '--junit', '--results', '--cell-timeout', '--timeout', '--parameter', '--isolate', '--strict', '--allow-errors', '--quiet', '--progress-ipc', '--help']) {
+      assert.ok(help.stdout.includes(option), `--help lists ${option}`);
+    }
+    for (const status of ['0', '1', '2', '3', '4']) assert.match(help.stdout, new RegExp(`^  ${status}  `, 'm'));
+  });
+
+  it('sockbook run --quiet prints only errors and the summary', async () => {
+    const notebook = path.join(scratch, 'quiet.ipynb');
+    writeFileSync(notebook, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [codeCell('a', '!echo chatty'), codeCell('b', '%%bash\nexit 3')] }));
+    const { code, stdout, stderr } = await runCommand(process.execPath, [sockbook, 'run', notebook, '--quiet', '--strict'], { cwd: scratch });
+    assert.equal(code, 1, stdout + stderr);
+    assert.doesNotMatch(stdout, /chatty/);
+    assert.match(stderr, /quiet: cell 2 \(%%bash\): CommandFailed/);
+    assert.match(stdout, /cell error: 1 cells ok, 1 failed, 0 not run/);
   });
 });

@@ -1,10 +1,10 @@
-import { projectRoot } from '../paths';
 import { ZmqChannels } from '../transport/zmq-channels';
 import { readConnectionFile } from '../transport/connection-file';
 import { Session } from '../session/session';
 import { Signer } from '../wire/signer';
 import { createInterpreter } from '../engine/cell-interpreter';
-import { parseIsolation, startIsolation, stopIsolation, type IsolationKind } from '../runner/isolation';
+import { parseIsolation, type IsolationKind } from '../runner/isolation';
+import { setUpIsolation } from './kernel-isolation';
 import { FirstCellNotice } from './first-cell-notice';
 import { UsageError, type Subcommand } from './command-options';
 
@@ -17,47 +17,13 @@ export interface KernelOptions {
   isolate?: IsolationKind[];
 }
 
-const KIND_WORDS: Record<IsolationKind, string> = { net: 'its own network namespace', tmp: 'its own /tmp' };
-
-/**
- * Sets up the isolation asked for. Resolves to what the user
- * must be told once in the first cell when it could not be done.
- */
-async function isolate(options: KernelOptions): Promise<string | undefined> {
-  let kinds = options.isolate;
-  if (!kinds) {
-    const spec = process.env.SOCKBOOK_ISOLATE ?? '';
-    try {
-      kinds = parseIsolation(spec);
-    } catch (error) {
-      const notice = `sockbook: SOCKBOOK_ISOLATE: ${(error as Error).message}; running without isolation`;
-      log(notice);
-      return notice;
-    }
-  }
-  if (kinds.length === 0) return undefined;
-  // The holder ends with the kernel however it exits (its stdin closes, and PDEATHSIG).
-  process.once('exit', stopIsolation);
-  // The notebook's directory and sockbook itself (its helpers, the executor's code) stay visible in a private /tmp.
-  const status = await startIsolation(kinds, { keep: [process.cwd(), projectRoot] });
-  if (status.problem === undefined) {
-    log(`isolation: this kernel's commands have ${status.active.map((k) => KIND_WORDS[k]).join(' and ')} (holder pid ${status.holderPid})`);
-    return undefined;
-  }
-  const notice =
-    `sockbook: isolation (${kinds.join(',')}) is not available here: ${status.problem}. ` +
-    'Commands run without it: ports and /tmp are shared with the rest of the machine.';
-  log(notice);
-  return notice;
-}
-
 /** `sockbook kernel -f CONNECTION_FILE [--isolate net,tmp]`: what Jupyter starts. */
 export async function runKernel(connectionFile: string, options: KernelOptions = {}): Promise<void> {
   const info = await readConnectionFile(connectionFile);
   const signer = new Signer(info.signature_scheme, info.key);
   if (!signer.enabled) log('the connection file has an empty key: messages are not signed');
   // Before any command or the executor can start: they start inside the namespaces.
-  const notice = await isolate(options);
+  const notice = await setUpIsolation(options.isolate, log);
   const channels = new ZmqChannels(info, log);
   const cells = createInterpreter({ log });
   const interpreter = notice === undefined ? cells : new FirstCellNotice(cells, notice);

@@ -5,8 +5,9 @@ import { kernelCommand } from './kernel-command';
 /** The subcommands whose options parseCommandLine reads; `run` reads its own. */
 const COMMANDS: Subcommand<OptionSpecs>[] = [kernelCommand, installCommand];
 
-const RUN_USAGE = `  sockbook run NOTEBOOK [-o OUT.ipynb] [--strict] [--allow-errors] [--timeout S]
-      execute a notebook through the kernel, without Python`;
+const RUN_USAGE = `  sockbook run NOTEBOOK [-o OUT.ipynb] [--junit FILE] [--results FILE] [options]
+  sockbook run NOTEBOOK... --out-dir DIR [--jobs N] [--junit] [--results] [options]
+      execute (and grade) notebooks through the kernel, without Python; sockbook run --help lists the options`;
 
 const USAGE = ['usage:', ...COMMANDS.map((command) => usageText(command, '  ')), RUN_USAGE].join('\n');
 

@@ -21,6 +21,8 @@ export interface InterpreterOptions {
   /** Strict mode from the start (homework checking): a failing command fails the cell. */
   strict?: boolean;
   cwd?: string;
+  /** Variables added to the environment of every command the cells run (`sockbook run -p NAME VALUE`). */
+  env?: Record<string, string>;
 }
 
 const ok: CellOutcome = { status: 'ok' };
@@ -40,10 +42,14 @@ export class CellInterpreter implements Interpreter {
   private strict: boolean;
   /** Chosen by the notebook's setup cell when it runs; later file cells follow it. */
   private dialect: MagicDialect = 'union';
-  private readonly executor = new ExecutorClient();
+  private readonly executor: ExecutorClient;
+  /** The commands' environment when variables are added to it; else they inherit the kernel's. */
+  private readonly commandEnv: NodeJS.ProcessEnv | undefined;
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
+    this.executor = new ExecutorClient({ env: options.env });
+    this.commandEnv = options.env ? { ...process.env, ...options.env } : undefined;
     this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
   }
 
@@ -80,7 +86,12 @@ export class CellInterpreter implements Interpreter {
       case 'line-magic':
         return this.runLineMagic(plan, sink);
       case 'typescript':
-        return this.executor.execute(plan.code, sink, interrupt, { allowStdin: request.allowStdin, cwd: this.cwd });
+        return this.executor.execute(plan.code, sink, interrupt, {
+          allowStdin: request.allowStdin,
+          cwd: this.cwd,
+          // Tracebacks name the cell as its prompt does (In [3] -> cell[3]).
+          executionCount: request.executionCount,
+        });
     }
   }
 
@@ -102,7 +113,7 @@ export class CellInterpreter implements Interpreter {
         sink.display(markdownBundle(action.text));
         continue;
       }
-      const step = await runCommandStep({ command: action.command, cwd: this.cwd, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
+      const step = await runCommandStep({ command: action.command, cwd: this.cwd, env: this.commandEnv, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${action.command}: ${step.summary ?? 'failed'}`);
     }
@@ -116,7 +127,7 @@ export class CellInterpreter implements Interpreter {
     { stopOnFailure = false } = {},
   ): Promise<CellOutcome> {
     for (const command of commands) {
-      const step = await runCommandStep({ command, cwd: this.cwd, sink, interrupt });
+      const step = await runCommandStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${command}: ${step.summary ?? 'failed'}`);
       if (!step.succeeded && stopOnFailure) return ok;

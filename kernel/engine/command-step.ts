@@ -12,6 +12,8 @@ export interface CommandStepOptions {
   cwd: string;
   sink: OutputSink;
   interrupt: AbortSignal;
+  /** The command's whole environment (default: the kernel's). */
+  env?: NodeJS.ProcessEnv;
   /** --under-spoiler-threshold N: output shown as one HTML block instead of streamed. */
   spoilerThreshold?: number;
 }
@@ -30,14 +32,14 @@ export interface CommandStepResult {
  * saying how it ended (and that its output was cut) in annotations of their own.
  */
 export async function runCommandStep(options: CommandStepOptions): Promise<CommandStepResult> {
-  const { command, cwd, sink, interrupt, spoilerThreshold } = options;
+  const { command, cwd, env, sink, interrupt, spoilerThreshold } = options;
   const collected: string[] = [];
   const show = (text: string): void => {
     if (spoilerThreshold === undefined) sink.stream('stdout', text);
     else collected.push(text);
   };
 
-  const cached = await lookupCompile(command, cwd, { variant: 'pty' }).catch(() => ({ cacheable: false as const }));
+  const cached = await lookupCompile(command, cwd, { variant: 'pty', env }).catch(() => ({ cacheable: false as const }));
   let result: RunResult;
   if (cached.cacheable && cached.hit) {
     show(cached.output);
@@ -47,6 +49,7 @@ export async function runCommandStep(options: CommandStepOptions): Promise<Comma
     result = await runCommand({
       command,
       cwd,
+      env,
       allowStdin: sink.allowStdin,
       signal: interrupt,
       onOutput: (text) => {

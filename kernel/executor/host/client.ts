@@ -28,6 +28,8 @@ export interface ExecuteOptions {
 export interface ExecutorClientOptions {
   /** How long a cell may take to stop after an interrupt before the executor is killed (ms). */
   interruptGraceMs?: number;
+  /** Variables added to the executor's environment, so every command its cells run gets them. */
+  env?: Record<string, string>;
 }
 
 type RequestType = keyof ReplyTypes;
@@ -78,9 +80,11 @@ export class ExecutorClient {
   private readonly interruptGraceMs: number;
   private diedWhileIdle: string | undefined;
   private outputCap = new OutputCap();
+  private readonly extraEnv: Record<string, string>;
 
   constructor(options: ExecutorClientOptions = {}) {
     this.interruptGraceMs = options.interruptGraceMs ?? 2000;
+    this.extraEnv = options.env ?? {};
   }
 
   /** Starts the child now rather than at first use (returns at once). */
@@ -241,7 +245,7 @@ export class ExecutorClient {
       detached: true,
       execPath: node.file,
       execArgv: node.args,
-      env: { ...process.env, [FENCE_NONCE_ENV]: nonce },
+      env: { ...process.env, ...this.extraEnv, [FENCE_NONCE_ENV]: nonce },
     });
     const executor: Executor = {
       process: child,

@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { createInterpreter } from '../../engine/cell-interpreter';
+import type { Interpreter } from '../../interpreter/interpreter';
+import { writeFileAtomically } from '../../grading/atomic-write';
+import { CellRunner } from '../../grading/cell-runner';
+import { ExitCode } from '../../grading/exit-codes';
+import { gradescopeRefused, gradescopeResults, resultsJson } from '../../grading/gradescope-results';
+import { junitRefused, junitXml } from '../../grading/junit';
+import { runNotebook } from '../../grading/notebook-runner';
+import { injectParameters, parameterEnvironment } from '../../grading/parameters';
+import { FirstCellNotice } from '../first-cell-notice';
+import { setUpIsolation } from '../kernel-isolation';
+import { parseNotebook, serializeNotebook, type Notebook } from '../nbformat';
+import type { RunOptions } from './options';
+import { ParentReporter, type NotebookSummary } from './progress-messages';
+import { summarize, summaryLine } from './summary';
+
+const notebookName = (file: string) => path.basename(file).replace(/\.ipynb$/i, '');
+
+async function loadNotebook(file: string, shownAs: string): Promise<Notebook> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${shownAs}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return parseNotebook(text, shownAs);
+}
+
+/**
+ * Runs one notebook in this process: checks it before any cell runs, sets up
+ * isolation, runs its cells, writes the executed notebook and the reports
+ * (each atomically) and says how it went. Resolves to the exit status.
+ */
+export async function runOneNotebook(options: RunOptions, notebook: string): Promise<ExitCode> {
+  // Every path is taken from where sockbook was started, before moving to the notebook's directory.
+  const notebookPath = path.resolve(notebook);
+  const outputPath = path.resolve(options.output ?? notebook);
+  const junitPath = typeof options.junit === 'string' ? path.resolve(options.junit) : undefined;
+  const resultsPath = typeof options.results === 'string' ? path.resolve(options.results) : undefined;
+  const name = options.name ?? notebookName(notebook);
+  const reporter = new ParentReporter();
+  const out = (text: string) => process.stdout.write(text);
+
+  let nb: Notebook;
+  try {
+    nb = await loadNotebook(notebookPath, notebook);
+  } catch (error) {
+    const why = (error as Error).message;
+    process.stderr.write(`sockbook: ${why}; nothing was run\n`);
+    if (junitPath) await writeFileAtomically(junitPath, junitRefused(name, why));
+    if (resultsPath) await writeFileAtomically(resultsPath, resultsJson(gradescopeRefused(why)));
+    const summary: NotebookSummary = { name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: why };
+    await reporter.finish(summary);
+    return ExitCode.usage;
+  }
+  injectParameters(nb, options.parameters);
+
+  const cwd = path.dirname(notebookPath);
+  process.chdir(cwd);
+  const log = (text: string) => process.stderr.write(`[sockbook] ${text}\n`);
+  const notice = await setUpIsolation(options.isolate, log);
+  const env = options.parameters.length > 0 ? parameterEnvironment(options.parameters) : undefined;
+  let pendingNotice = notice;
+  const runner = new CellRunner((): Interpreter => {
+    const cells = createInterpreter({ log, strict: options.strict, cwd, env });
+    const shown = pendingNotice;
+    pendingNotice = undefined;
+    return shown === undefined ? cells : new FirstCellNotice(cells, shown);
+  }, log);
+  // Ctrl-C or a parent ending this run: every process the cells started ends too.
+  const onSignal = (signal: NodeJS.Signals) => {
+    void runner.shutdown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+  let report;
+  try {
+    report = await runNotebook(nb, runner, {
+      name,
+      cellTimeoutSeconds: options.cellTimeoutSeconds,
+      timeoutSeconds: options.timeoutSeconds,
+      allowErrors: options.allowErrors,
+      echo: options.quiet ? () => undefined : out,
+      emphasize: bold,
+      events: {
+        cellStarted: (done, total, firstLine) => reporter.send({ type: 'cell', done, total, firstLine }),
+        cellEnded: (cell, done, total) => {
+          reporter.send({ type: 'cell-ended', done, total, name: cell.name, status: cell.status, ename: cell.error?.ename });
+          if (options.quiet && cell.error && cell.status !== 'expected-error') {
+            process.stderr.write(`${name}: cell ${cell.position} (${cell.name}): ${cell.error.ename}: ${cell.error.evalue}\n`);
+          }
+        },
+      },
+    });
+  } finally {
+    await runner.shutdown();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+
+  await writeFileAtomically(outputPath, serializeNotebook(nb));
+  if (junitPath) await writeFileAtomically(junitPath, junitXml(report));
+  if (resultsPath) await writeFileAtomically(resultsPath, resultsJson(gradescopeResults(report)));
+  const summary = summarize(report);
+  const written = [options.output ?? notebook, options.junit, options.results].filter((p) => typeof p === 'string');
+  out(`\n${summaryLine(summary)}; written: ${written.join(', ')}\n`);
+  await reporter.finish(summary);
+  return summary.exitCode;
+}

@@ -2,7 +2,7 @@
  * The messages between ExecutorClient (kernel process) and the executor child
  * over the Node IPC channel. Everything here is plain JSON.
  */
-import type { MimeBundle, Metadata } from '../interpreter/output-sink';
+import type { MimeBundle, Metadata } from '../interpreter/mime';
 import type { CellOutcome, ExpressionResult } from '../interpreter/outcome';
 import type { Completeness, CompletionResult, InspectionResult } from '../interpreter/interpreter';
 

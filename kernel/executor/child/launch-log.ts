@@ -1,4 +1,4 @@
-import type { MimeBundle } from '../../interpreter/output-sink';
+import type { MimeBundle } from '../../interpreter/mime';
 
 /** O: stdout, E: stderr, I: input written with write(), L: life-cycle. */
 export type LaunchLineKind = 'O' | 'E' | 'I' | 'L';

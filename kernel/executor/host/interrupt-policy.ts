@@ -1,6 +1,7 @@
 // How the kernel interrupts a running TypeScript cell: what it sends to the
 // executor child, when, and when it gives up and restarts the executor. The
 // client supplies the means (IPC, signals, killing); every decision is here.
+import type { PhaseChange } from '../protocol';
 
 /** How often an interrupt is repeated while the cell has not stopped (ms). */
 const INTERRUPT_REPEAT_MS = 300;
@@ -16,7 +17,7 @@ export const RESTARTED_AFTER_INTERRUPT =
  * Where the running cell is, as the child last said: 'starting' (compiling, not yet run), 'sync' (its first,
  * synchronous part runs under vm's SIGINT watchdog) or 'async' (after that part).
  */
-export type CellPhase = 'starting' | 'sync' | 'async';
+export type CellPhase = 'starting' | PhaseChange['phase'];
 
 /** What the policy acts through, for the one cell it watches. */
 export interface InterruptMeans {

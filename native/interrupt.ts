@@ -15,6 +15,7 @@
 import koffi from 'koffi';
 import { cfunc, type CFunction } from './koffi-types';
 import { constants } from './constants';
+import { callInterrupted } from '../kernel/interpreter/keyboard-interrupt';
 import { KeyboardInterrupt, SyscallError } from './errors';
 
 /** The longest a worker-thread slice of an async call blocks, so an interrupt is seen within it. */
@@ -85,7 +86,7 @@ export function waitFor(fd: number, events: number, syscall: string): number {
 
 /** Throws KeyboardInterrupt if a synchronous call failed with EINTR, else SyscallError. */
 export function failSync(syscall: string, errno: number): never {
-  if (errno === constants.EINTR) throw new KeyboardInterrupt(syscall);
+  if (errno === constants.EINTR) throw new KeyboardInterrupt(callInterrupted(syscall));
   throw new SyscallError(syscall, errno);
 }
 
@@ -144,11 +145,11 @@ export async function sliced<T>(
   pending++;
   try {
     for (;;) {
-      if (generation !== started) throw new KeyboardInterrupt(syscall);
+      if (generation !== started) throw new KeyboardInterrupt(callInterrupted(syscall));
       const left = deadline - Date.now();
       const value = await attempt(Math.max(0, Math.min(SLICE_MS, left)));
       if (value !== undefined) return value;
-      if (generation !== started) throw new KeyboardInterrupt(syscall);
+      if (generation !== started) throw new KeyboardInterrupt(callInterrupted(syscall));
       if (Date.now() >= deadline) return onTimeout();
     }
   } finally {

@@ -9,6 +9,7 @@ import { listStarted } from '../runner/registry';
 import { shutdownRunner } from '../runner/shutdown';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
+import { errorOutcome as error, interruptOutcome } from '../interpreter/outcome';
 import { runCommandStep } from './command-step';
 import { languageFacts } from './language-facts';
 import { compileRunCommands } from '../cells/compile-run';
@@ -27,11 +28,7 @@ export interface InterpreterOptions {
 
 const ok: CellOutcome = { status: 'ok' };
 
-function error(ename: string, evalue: string): CellOutcome {
-  return { status: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] };
-}
-
-const interrupted = error('KeyboardInterrupt', 'interrupted by the user');
+const interrupted = interruptOutcome();
 
 /**
  * Runs cells by their plan: file cells and shell commands

@@ -2,7 +2,7 @@
  * The messages between ExecutorClient (kernel process) and the executor child
  * over the Node IPC channel. Everything here is plain JSON.
  */
-import type { MimeBundle, Metadata } from '../interpreter/output-sink';
+import type { MimeBundle, Metadata } from '../interpreter/mime';
 import type { CellOutcome, ExpressionResult } from '../interpreter/outcome';
 import type { Completeness, CompletionResult, InspectionResult } from '../interpreter/interpreter';
 
@@ -51,6 +51,21 @@ export interface InterruptRequest {
   id: number;
 }
 
+/** A SIGINT reached the child's JavaScript (its listener ran, or it stopped a synchronous part). */
+export interface InterruptSeen {
+  type: 'interruptSeen';
+}
+
+/**
+ * The cell's synchronous part starts or ends. Only while it runs is SIGINT needed (vm's watchdog stops it);
+ * outside it an interrupt goes over IPC, because Node takes SIGINT back to its default (fatal) action for a
+ * moment as that watchdog is set up and taken down.
+ */
+export interface PhaseChange {
+  type: 'phase';
+  phase: 'sync' | 'async';
+}
+
 export type ClientMessage = ClientRequest | InputReply | InterruptRequest;
 
 export type ChildMessage =
@@ -60,11 +75,5 @@ export type ChildMessage =
   /** Replies to execute are fenced too: the cell ends when its output has been read. */
   | { type: 'reply'; id: number; fence?: number; result: ReplyTypes[keyof ReplyTypes] }
   | { type: 'failed'; id: number; message: string }
-  /** A SIGINT reached the child's JavaScript (its listener ran, or it stopped a synchronous part). */
-  | { type: 'interruptSeen' }
-  /**
-   * The cell's synchronous part starts or ends. Only while it runs is SIGINT needed (vm's watchdog stops it);
-   * outside it an interrupt goes over IPC, because Node takes SIGINT back to its default (fatal) action for a
-   * moment as that watchdog is set up and taken down.
-   */
-  | { type: 'phase'; phase: 'sync' | 'async' };
+  | InterruptSeen
+  | PhaseChange;

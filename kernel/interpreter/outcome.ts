@@ -1,4 +1,5 @@
-import type { MimeBundle } from './output-sink';
+import type { MimeBundle } from './mime';
+import { CELL_INTERRUPTED, KEYBOARD_INTERRUPT } from './keyboard-interrupt';
 
 /** A payload of execute_reply (the pager is the one sockbook uses). */
 export interface PagerPayload {
@@ -13,10 +14,11 @@ export interface CellError {
   traceback: string[];
 }
 
+/** A cell or an expression that failed. */
+export type ErrorOutcome = { status: 'error' } & CellError;
+
 /** What running one cell came to; the session turns it into execute_reply. */
-export type CellOutcome =
-  | { status: 'ok'; payload?: PagerPayload[] }
-  | ({ status: 'error' } & CellError);
+export type CellOutcome = { status: 'ok'; payload?: PagerPayload[] } | ErrorOutcome;
 
 /** What the session passes to the interpreter for one execute_request. */
 export interface CellRequest {
@@ -28,6 +30,14 @@ export interface CellRequest {
 }
 
 /** user_expressions results, as execute_reply carries them. */
-export type ExpressionResult =
-  | { status: 'ok'; data: MimeBundle; metadata: Record<string, unknown> }
-  | ({ status: 'error' } & CellError);
+export type ExpressionResult = { status: 'ok'; data: MimeBundle; metadata: Record<string, unknown> } | ErrorOutcome;
+
+/** The one way to make an error outcome; the traceback is the `ename: evalue` line unless given. */
+export function errorOutcome(ename: string, evalue: string, traceback: string[] = [`${ename}: ${evalue}`]): ErrorOutcome {
+  return { status: 'error', ename, evalue, traceback };
+}
+
+/** The outcome of an interrupted cell. */
+export function interruptOutcome(evalue: string = CELL_INTERRUPTED): ErrorOutcome {
+  return errorOutcome(KEYBOARD_INTERRUPT, evalue);
+}

@@ -1,6 +1,7 @@
-/** A MIME bundle as Jupyter sends it: { 'text/plain': '…', 'text/html': '…' }. */
-export type MimeBundle = Record<string, unknown>;
-export type Metadata = Record<string, unknown>;
+import type { Metadata, MimeBundle } from './mime';
+
+// Kept so importers of the sink can name its bundle types from here too.
+export type { Metadata, MimeBundle } from './mime';
 
 /**
  * Where a running cell puts what the user sees. The session implements it on

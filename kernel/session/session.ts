@@ -8,6 +8,7 @@ import type { Signer } from '../wire/signer';
 import { controlHandlers, shellHandlers } from './handlers';
 import { HistoryStore } from './history';
 import type { Interpreter } from '../interpreter/interpreter';
+import { INPUT_INTERRUPTED, KeyboardInterrupt } from '../interpreter/keyboard-interrupt';
 import type { Handler, HandlerTable, KernelContext, Request } from './request';
 import { StdinBroker } from './stdin-broker';
 
@@ -85,7 +86,7 @@ export class Session implements KernelContext {
 
   interrupt(): void {
     this.cell?.abort();
-    this.stdin.cancel(Object.assign(new Error('interrupted while waiting for input'), { name: 'KeyboardInterrupt' }));
+    this.stdin.cancel(new KeyboardInterrupt(INPUT_INTERRUPTED));
   }
 
   beginCell(): AbortSignal {

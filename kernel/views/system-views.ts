@@ -2,7 +2,7 @@
 // as one display with text/plain and text/html.
 import type { MimeBundle, OutputSink } from '../interpreter/output-sink';
 import type { StartedProcess } from '../runner/registry';
-import type { CellOutcome } from '../interpreter/outcome';
+import { errorOutcome as failure, type CellOutcome } from '../interpreter/outcome';
 import { epollBundle } from './epoll-view';
 import { ProcessLookupError, readEpollInstances } from './epoll-list';
 import { readProcText } from './proc-files';
@@ -27,10 +27,6 @@ export type SystemViewName = 'ps' | 'ss' | 'epoll';
 
 // Ports of the sockets shown so far in this kernel: TIME-WAIT outlives the program.
 const portMemory = new PortMemory();
-
-function failure(ename: string, evalue: string): CellOutcome {
-  return { status: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] };
-}
 
 async function kernelTree(kernel: KernelProcesses): Promise<ProcessNode> {
   const tree = await readProcessTree(kernel.rootPid);

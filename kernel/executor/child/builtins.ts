@@ -72,13 +72,13 @@ function runShellCommand(command: string): Promise<number> {
 }
 
 /**
- * What an interrupt ends besides the cell's own code: the libc bindings'
- * pending async calls (epoll_wait_async…), once they are loaded, and running
- * shell commands. Resolves when those commands have ended (bounded wait).
+ * Ends the libc bindings' pending async calls (epoll_wait_async…), once they
+ * are loaded, and running shell commands. Resolves when those commands have
+ * ended, or after `settleLimitMs`.
  */
-export function interruptBuiltins(): Promise<void> {
+export function interruptBuiltins(settleLimitMs: number): Promise<void> {
   (libc as { interruptPendingCalls?: () => void } | undefined)?.interruptPendingCalls?.();
-  return shellCommands.interrupt();
+  return shellCommands.interrupt(settleLimitMs);
 }
 
 /**

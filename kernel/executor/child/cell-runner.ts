@@ -1,31 +1,21 @@
 import process from 'node:process';
 import * as vm from 'node:vm';
-import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
-import { interruptBuiltins } from './builtins';
+import type { CellError, CellOutcome, ExpressionResult } from '../../interpreter/outcome';
+import { errorOutcome, interruptOutcome } from '../../interpreter/outcome';
 import { compileCell, syntaxProblems, type CompiledCell } from './cell-compiler';
 import type { ChildChannel } from './child-channel';
 import { writeFully } from './child-channel';
 import { helpTarget } from './help-request';
+import type { ChildInterruptPolicy } from './interrupt-policy';
 import { rewriteMagicLines } from './magic-lines';
 import type { NotebookLanguage } from './language-service';
 import { resultOf, richValueOf } from './rich-value';
-import type { SleepTimers } from './sleep-timers';
 import { cellErrorFrom, syntaxErrorOf } from './traceback';
 import { typescript } from './typescript';
-
-/** Thrown into a running cell by an interrupt. */
-export class KeyboardInterrupt extends Error {
-  constructor() {
-    super('the cell was interrupted');
-    this.name = 'KeyboardInterrupt';
-  }
-}
 
 interface RunningCell {
   /** Rejecting it ends the cell (interrupt, or an error escaping from a timer). */
   stop(error: unknown): void;
-  /** After an interrupt: resolves when the shell commands it interrupted have ended. */
-  interrupted?: Promise<void>;
 }
 
 /**
@@ -36,64 +26,53 @@ interface RunningCell {
 export class CellRunner {
   private readonly cells = new Map<string, CompiledCell>();
   private running: RunningCell | undefined;
-  /** Whether an interrupt already asked for the cell being started (set by the child's message loop). */
-  interruptRequested: () => boolean = () => false;
 
   constructor(
     private readonly channel: ChildChannel,
     private readonly language: NotebookLanguage,
-    private readonly sleeps: SleepTimers,
+    private readonly interrupts: ChildInterruptPolicy,
   ) {}
 
   async execute(cellText: string, cellName: string, cwd: string): Promise<CellOutcome> {
     try {
       if (process.cwd() !== cwd) process.chdir(cwd);
     } catch (error) {
-      return { status: 'error', ename: 'Error', evalue: `cannot change to the notebook directory: ${(error as Error).message}`, traceback: [] };
+      return errorOutcome('Error', `cannot change to the notebook directory: ${(error as Error).message}`, []);
     }
     const help = helpTarget(cellText);
     if (help !== undefined) return this.help(help);
     // `!cmd` and `%p` lines become TypeScript, line for line.
     const code = rewriteMagicLines(cellText);
     const problems = syntaxProblems(code);
-    if (problems.length > 0) return { status: 'error', ...syntaxErrorOf(problems, cellName, cellText) };
+    if (problems.length > 0) return failed(syntaxErrorOf(problems, cellName, cellText));
     this.reportTypeErrors(code, cellName);
     let compiled: CompiledCell;
     try {
       // Tracebacks quote the cell as the user wrote it.
       compiled = { ...compileCell(code, cellName), source: cellText };
     } catch (error) {
-      return { status: 'error', ...cellErrorFrom(error, this.cells) };
+      return failed(cellErrorFrom(error, this.cells));
     }
     this.cells.set(cellName, compiled);
     this.language.addCell(code);
     let stop: (error: unknown) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
-    // An interrupt that came while the cell was queued or compiling: it does not start.
-    if (this.interruptRequested()) return { status: 'error', ...this.errorOf(new KeyboardInterrupt()) };
-    const running: RunningCell = { stop };
-    this.running = running;
+    if (this.interrupts.wantedBeforeStart()) return interruptOutcome();
+    this.running = { stop };
+    this.interrupts.cellStarted(stop);
     try {
       const script = new vm.Script(compiled.js, { filename: cellName, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
-      let completion: Promise<unknown>;
-      this.channel.phase('sync');
-      try {
-        completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
-      } finally {
-        this.channel.phase('async');
-      }
+      const completion = this.interrupts.runSyncPart(
+        (watchdog) => script.runInThisContext({ ...watchdog, displayErrors: false }) as Promise<unknown>,
+      );
       const value = await Promise.race([completion, stopped]);
       const result = resultOf(value);
       if (result) this.channel.emit({ kind: 'result', ...result });
       return { status: 'ok' };
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') this.channel.interruptSeen();
-      // The cell ends when the commands it ran are gone, as a C cell does.
-      if (running.interrupted) await running.interrupted;
-      const outcome = { status: 'error' as const, ...this.errorOf(error) };
-      if (outcome.ename === 'KeyboardInterrupt') drainPendingSigint();
-      return outcome;
+      return await this.interrupts.cellFailed(error, (thrown) => this.describe(thrown));
     } finally {
+      this.interrupts.cellEnded();
       this.running = undefined;
     }
   }
@@ -110,20 +89,10 @@ export class CellRunner {
         const value: unknown = vm.runInThisContext(js, { filename: 'user_expressions', breakOnSigint: true });
         results[key] = { status: 'ok', ...richValueOf(value) };
       } catch (error) {
-        results[key] = { status: 'error', ...this.errorOf(error) };
+        results[key] = this.interrupts.outcomeOf(error, (thrown) => this.describe(thrown));
       }
     }
     return results;
-  }
-
-  /** SIGINT: ends the running cell with KeyboardInterrupt (a synchronous loop is stopped by vm itself). */
-  interrupt(): void {
-    if (!this.running) return;
-    const error = new KeyboardInterrupt();
-    this.running.interrupted = interruptBuiltins();
-    this.running.stop(error);
-    this.sleeps.rejectAll(error);
-    this.channel.rejectInputs(error);
   }
 
   /** An error nobody caught (a timer callback, a forgotten promise): it ends the running cell, or goes to stderr. */
@@ -156,26 +125,11 @@ export class CellRunner {
     if (lines.length > 0) writeFully(2, `${lines.join('\n')}\n`);
   }
 
-  private errorOf(error: unknown) {
-    const interrupted = error instanceof KeyboardInterrupt || (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
-    if (interrupted) return { ename: 'KeyboardInterrupt', evalue: 'the cell was interrupted', traceback: ['KeyboardInterrupt: the cell was interrupted'] };
+  private describe(error: unknown): CellError {
     return cellErrorFrom(error, this.cells);
   }
 }
 
-/**
- * vm's watchdog takes a SIGINT on a helper thread, which may get to it only
- * after the cell already ended (a blocking libc call woke with EINTR and threw
- * first); it would then stop the next cell's first moment. After an
- * interrupted cell, a short watched wait takes such a late SIGINT instead.
- */
-function drainPendingSigint(): void {
-  try {
-    vm.runInThisContext(`for (const end = Date.now() + ${SIGINT_DRAIN_MS}; Date.now() < end; );`, { breakOnSigint: true });
-  } catch {
-    // the late interrupt, taken
-  }
+function failed(error: CellError): CellOutcome {
+  return errorOutcome(error.ename, error.evalue, error.traceback);
 }
-
-/** How long the watched wait after an interrupted cell lasts (ms). */
-const SIGINT_DRAIN_MS = 30;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import process from 'node:process';
-import type { CellEvent, ChildMessage, InputReply, ReplyTypes } from '../protocol';
+import type { CellEvent, ChildMessage, InputReply, PhaseChange, ReplyTypes } from '../protocol';
 import { fenceMarker } from '../protocol';
 import { flushCStdio } from './c-stdio';
 
@@ -36,7 +36,7 @@ export class ChildChannel {
     this.send({ type: 'interruptSeen' });
   }
 
-  phase(phase: 'sync' | 'async'): void {
+  phase(phase: PhaseChange['phase']): void {
     this.send({ type: 'phase', phase });
   }
 

@@ -5,10 +5,11 @@
 import process from 'node:process';
 import { shutdownRunner } from '../../runner/shutdown';
 import { builtinDeclarations } from './builtins-dts';
-import { installBuiltins, libcSourceModule } from './builtins';
+import { installBuiltins, interruptBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
 import { completenessOf } from './completeness';
+import { ChildInterruptPolicy } from './interrupt-policy';
 import { NotebookLanguage } from './language-service';
 import type { ClientMessage, ClientRequest } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
@@ -17,23 +18,14 @@ import { SleepTimers } from './sleep-timers';
 const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
 const sleeps = new SleepTimers();
 const language = new NotebookLanguage(builtinDeclarations(libcSourceModule()));
-const runner = new CellRunner(channel, language, sleeps);
+const interrupts = new ChildInterruptPolicy({ channel, sleeps, interruptBuiltins });
+const runner = new CellRunner(channel, language, interrupts);
 let cells: Promise<unknown> = Promise.resolve();
 
 writeStdioDirectly();
 installBuiltins(globalThis, { channel, sleeps });
 
-// Interrupts are for one cell: a SIGINT handled late, or a request that crossed the reply, must not stop the next.
-let runningId: number | undefined;
-let interruptWantedFor: number | undefined;
-function interruptIfWanted(): void {
-  if (runningId === undefined || runningId !== interruptWantedFor) return;
-  channel.interruptSeen();
-  runner.interrupt();
-}
-runner.interruptRequested = () => runningId !== undefined && runningId === interruptWantedFor;
-// A SIGINT outside a synchronous part (one inside is vm's watchdog's) stops the cell it was meant for.
-process.on('SIGINT', interruptIfWanted);
+interrupts.listen();
 process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught exception'));
 process.on('unhandledRejection', (reason) => runner.reportStray(reason, 'Unhandled promise rejection'));
 /** Ends what cells started (launch() programs, commands, their daemons), then the executor. */
@@ -46,10 +38,7 @@ process.on('SIGTERM', exitAfterCleanup);
 process.on('disconnect', exitAfterCleanup);
 
 process.on('message', (message: ClientMessage) => {
-  if (message.type === 'interrupt') {
-    interruptWantedFor = message.id;
-    interruptIfWanted();
-  }
+  if (message.type === 'interrupt') interrupts.requested(message.id);
   else if (message.type === 'inputReply') channel.inputReply(message);
   else if (message.type === 'execute') {
     // One cell at a time, in order.
@@ -61,12 +50,12 @@ async function handle(request: ClientRequest): Promise<void> {
   try {
     switch (request.type) {
       case 'execute': {
-        runningId = request.id;
+        interrupts.requestStarted(request.id);
         let outcome;
         try {
           outcome = await runner.execute(request.code, request.cellName, request.cwd);
         } finally {
-          runningId = undefined;
+          interrupts.requestEnded();
         }
         channel.reply<'execute'>(request.id, outcome, true);
         break;

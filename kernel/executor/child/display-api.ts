@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Metadata, MimeBundle } from '../../interpreter/output-sink';
+import type { Metadata, MimeBundle } from '../../interpreter/mime';
 import type { CellEvent } from '../protocol';
 import { DISPLAY_HANDLE, jsonCopy, richValueOf } from './rich-value';
 

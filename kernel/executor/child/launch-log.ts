@@ -1,4 +1,4 @@
-import type { MimeBundle } from '../../interpreter/output-sink';
+import type { MimeBundle } from '../../interpreter/mime';
 import { escapeHtml } from '../../display/html-escape';
 
 /** O: stdout, E: stderr, I: input written with write(), L: life-cycle. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MimeBundle } from '../../interpreter/output-sink';
+import type { MimeBundle } from '../../interpreter/mime';
 import type { CellEvent } from '../protocol';
 
 /** The shortest time between two updates of a live display (ms). */

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { Metadata, MimeBundle } from '../../interpreter/output-sink';
+import type { Metadata, MimeBundle } from '../../interpreter/mime';
 
 /** A value's own MIME bundle: `[MIMEBUNDLE]()` or IPython's `_repr_mimebundle_()`. */
 export const MIMEBUNDLE = Symbol.for('sockbook.mimebundle');

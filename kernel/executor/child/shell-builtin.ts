@@ -1,20 +1,10 @@
 import process from 'node:process';
 import { annotation, type Annotation } from '../../display/annotation';
+import { commandInterrupted, KeyboardInterrupt } from '../../interpreter/keyboard-interrupt';
 import { describeExitStatus, describeTruncation } from '../../runner/describe-exit';
 import { runCommand } from '../../runner/run-command';
 import type { RunResult } from '../../runner/types';
 import { writeFully } from './child-channel';
-
-/** How long an interrupt waits for interrupted commands to end before the cell ends anyway (ms). */
-const SETTLE_LIMIT_MS = 1500;
-
-/** What `sh()` rejects with when the kernel interrupts the command. */
-export class ShellInterrupted extends Error {
-  constructor(command: string) {
-    super(`the command was interrupted: ${command}`);
-    this.name = 'KeyboardInterrupt';
-  }
-}
 
 /**
  * The `sh(cmd)` built-in (and `!cmd` lines): runs the command with the
@@ -45,7 +35,8 @@ export class ShellCommands {
     return done.then(
       (result) => {
         this.running.delete(controller);
-        if (result.interrupted) throw new ShellInterrupted(command);
+        // sh() rejects with KeyboardInterrupt when the kernel interrupts the command.
+        if (result.interrupted) throw new KeyboardInterrupt(commandInterrupted(command));
         const exitLine = describeExitStatus(result);
         const cutLine = describeTruncation(result);
         if (exitLine) this.show(annotation('exit', exitLine));
@@ -62,14 +53,14 @@ export class ShellCommands {
   /**
    * The kernel's interrupt: SIGINT to every running command's foreground
    * group (SIGKILL to what is left 2 s later). Resolves when they have ended,
-   * or after SETTLE_LIMIT_MS, whichever is first.
+   * or after `settleLimitMs`, whichever is first.
    */
-  interrupt(): Promise<void> {
+  interrupt(settleLimitMs: number): Promise<void> {
     if (this.running.size === 0) return Promise.resolve();
     const ended = [...this.running.values()];
     for (const controller of this.running.keys()) controller.abort();
     let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_LIMIT_MS)));
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, settleLimitMs)));
     return Promise.race([Promise.all(ended).then(() => undefined), limit]).finally(() => clearTimeout(timer));
   }
 }

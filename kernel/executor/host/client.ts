@@ -7,16 +7,14 @@ import { StdinNotAllowedError } from '../../interpreter/output-sink';
 import { enterIsolation } from '../../runner/isolation';
 import type { Completeness, CompletionResult, InspectionResult } from '../../interpreter/interpreter';
 import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
+import { errorOutcome, interruptOutcome } from '../../interpreter/outcome';
+import { INTERRUPTED_BEFORE_START } from '../../interpreter/keyboard-interrupt';
 import { FencedOutput, type StreamName } from './fenced-output';
+import { CellInterruptPolicy, DEFAULT_INTERRUPT_GRACE_MS, type CellPhase } from './interrupt-policy';
 import { OutputCap } from './output-cap';
 import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
 
-
-/** How often an interrupt is repeated while the cell has not stopped (ms). */
-const INTERRUPT_REPEAT_MS = 300;
-/** How long after a synchronous part starts before SIGINT is sent to it (ms). */
-const SYNC_PART_SETTLE_MS = 30;
 export interface ExecuteOptions {
   allowStdin: boolean;
   /** The notebook's directory; the cell runs there. */
@@ -34,10 +32,16 @@ export interface ExecutorClientOptions {
 
 type RequestType = keyof ReplyTypes;
 
+/** Why the executor went away; `interrupted` when an interrupt that did not stop the cell ended it. */
+interface ExecutorLoss {
+  reason: string;
+  interrupted: boolean;
+}
+
 interface PendingRequest {
   settle(result: unknown): void;
   /** The child went away before replying. */
-  abandon(reason: string): void;
+  abandon(loss: ExecutorLoss): void;
 }
 
 /** One executor child process and what is waiting on it. */
@@ -47,16 +51,11 @@ interface Executor {
   pending: Map<number, PendingRequest>;
   exited: Promise<void>;
   /** Set when the client killed it on purpose, with the reason cells are told. */
-  killedBecause?: string;
-  /** Called when the child says a SIGINT reached its JavaScript. */
-  onInterruptSeen?: () => void;
-  /**
-   * Where the running cell is, as the child last said: 'starting' (compiling, not yet run), 'sync' (its first,
-   * synchronous part runs under vm's SIGINT watchdog) or 'async' (after that part).
-   */
-  phase: 'starting' | 'sync' | 'async';
-  /** Called when a synchronous part starts. */
-  onSyncPart?: () => void;
+  killedBecause?: ExecutorLoss;
+  /** Where the running cell is, as the child last said. */
+  phase: CellPhase;
+  /** The interrupt policy of the running cell, told what the child reports. */
+  interrupts?: CellInterruptPolicy;
 }
 
 const CHILD_SCRIPT = path.join(__dirname, '..', 'child', 'child.js');
@@ -83,7 +82,7 @@ export class ExecutorClient {
   private readonly extraEnv: Record<string, string>;
 
   constructor(options: ExecutorClientOptions = {}) {
-    this.interruptGraceMs = options.interruptGraceMs ?? 2000;
+    this.interruptGraceMs = options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
     this.extraEnv = options.env ?? {};
   }
 
@@ -105,8 +104,8 @@ export class ExecutorClient {
 
   evaluateExpressions(exprs: Record<string, string>): Promise<Record<string, ExpressionResult>> {
     if (Object.keys(exprs).length === 0) return Promise.resolve({});
-    return this.request<'expressions'>({ type: 'expressions', expressions: exprs }, (reason) =>
-      Object.fromEntries(Object.keys(exprs).map((key) => [key, { status: 'error', ename: 'ExecutorDied', evalue: reason, traceback: [] }])),
+    return this.request<'expressions'>({ type: 'expressions', expressions: exprs }, ({ reason }) =>
+      Object.fromEntries(Object.keys(exprs).map((key) => [key, errorOutcome('ExecutorDied', reason, [])])),
     );
   }
 
@@ -124,16 +123,16 @@ export class ExecutorClient {
 
   /** Ends the executor; the next cell starts a fresh one with no state. */
   async restart(): Promise<void> {
-    await this.stop('the executor was restarted');
+    await this.stop({ reason: 'the executor was restarted', interrupted: false });
   }
 
   async shutdown(): Promise<void> {
-    await this.stop('the kernel is shutting down');
+    await this.stop({ reason: 'the kernel is shutting down', interrupted: false });
   }
 
   private async runCell(code: string, sink: OutputSink, interrupt: AbortSignal, opts: ExecuteOptions): Promise<CellOutcome> {
     this.cellCount++;
-    if (interrupt.aborted) return keyboardInterrupt('the cell was interrupted before it started');
+    if (interrupt.aborted) return interruptOutcome(INTERRUPTED_BEFORE_START);
     const executor = this.ensureExecutor(opts.cwd);
     this.sink = sink;
     if (this.diedWhileIdle) {
@@ -144,59 +143,41 @@ export class ExecutorClient {
     this.outputCap.close();
     this.outputCap = new OutputCap();
     const cellName = `cell[${opts.executionCount ?? this.cellCount}]`;
-    let graceTimer: NodeJS.Timeout | undefined;
-    let repeatTimer: NodeJS.Timeout | undefined;
-    // A late timer must never interrupt the next cell.
-    let cellOver = false;
     let requestId: number | undefined;
-    const onAbort = () => {
-      // Node gives SIGINT its default, fatal action for a moment as vm's watchdog for the cell's synchronous
-      // part is set up and taken down, and a SIGINT the watchdog took while idle can stop a later cell. So a
-      // SIGINT is sent only when nothing else can work: during that synchronous part (only the watchdog stops
-      // it), or after it when the IPC request went unanswered (the child is blocked in a libc call, which
-      // SIGINT wakes). It is repeated until the child says one arrived (one sent as the part starts can be lost).
-      let seen = false;
-      let asked = false;
-      executor.onInterruptSeen = () => (seen = true);
-      const interruptNow = () => {
-        if (cellOver || seen) return;
-        // Read by the child once its event loop runs again; it also tells SIGINT's listener the cell to stop.
-        if (requestId !== undefined) this.post(executor, { type: 'interrupt', id: requestId });
-        if (executor.phase === 'sync' || (executor.phase === 'async' && asked)) executor.process.kill('SIGINT');
-        if (executor.phase === 'async') asked = true;
-      };
-      // Not at once: the window of the default action is right at the start of the part.
-      executor.onSyncPart = () => setTimeout(interruptNow, SYNC_PART_SETTLE_MS);
-      interruptNow();
-      repeatTimer = setInterval(interruptNow, INTERRUPT_REPEAT_MS);
-      graceTimer = setTimeout(() => {
-        void this.kill(executor, 'KeyboardInterrupt: the cell did not stop within 2 s of the interrupt, so the executor was restarted; earlier state (variables, imports) is lost.');
-      }, this.interruptGraceMs);
-    };
+    const interrupts = new CellInterruptPolicy(
+      {
+        phase: () => executor.phase,
+        requestInterrupt: () => {
+          if (requestId !== undefined) this.post(executor, { type: 'interrupt', id: requestId });
+        },
+        sendSigint: () => executor.process.kill('SIGINT'),
+        restartExecutor: (evalue) => void this.kill(executor, { reason: evalue, interrupted: true }),
+      },
+      this.interruptGraceMs,
+    );
+    executor.interrupts = interrupts;
+    const onAbort = () => interrupts.interrupt();
     interrupt.addEventListener('abort', onAbort, { once: true });
     try {
       executor.phase = 'starting';
-      return await this.send<'execute'>(executor, { type: 'execute', code, cellName, cwd: opts.cwd }, (reason) =>
-        reason.startsWith('KeyboardInterrupt: ')
-          ? keyboardInterrupt(reason.slice('KeyboardInterrupt: '.length))
-          : { status: 'error', ename: 'ExecutorDied', evalue: reason, traceback: [`ExecutorDied: ${reason}`] },
+      return await this.send<'execute'>(
+        executor,
+        { type: 'execute', code, cellName, cwd: opts.cwd },
+        (loss) => (loss.interrupted ? interruptOutcome(loss.reason) : errorOutcome('ExecutorDied', loss.reason)),
         (id) => (requestId = id),
       );
     } finally {
       const cut = this.outputCap.note();
       if (cut) showAnnotation(sink, 'output-cut', cut);
       interrupt.removeEventListener('abort', onAbort);
-      if (graceTimer) clearTimeout(graceTimer);
-      cellOver = true;
-      if (repeatTimer) clearInterval(repeatTimer);
-      executor.onInterruptSeen = undefined;
-      executor.onSyncPart = undefined;
+      interrupts.end();
+      if (executor.interrupts === interrupts) executor.interrupts = undefined;
     }
   }
 
   private request<K extends RequestType>(
     message: Omit<Extract<ClientRequest, { type: K }>, 'id'>,
-    fallback: (reason: string) => ReplyTypes[K],
+    fallback: (loss: ExecutorLoss) => ReplyTypes[K],
   ): Promise<ReplyTypes[K]> {
     return this.send(this.ensureExecutor(process.cwd()), message, fallback);
   }
@@ -204,7 +185,7 @@ export class ExecutorClient {
   private send<K extends RequestType>(
     executor: Executor,
     message: Omit<Extract<ClientRequest, { type: K }>, 'id'>,
-    fallback: (reason: string) => ReplyTypes[K],
+    fallback: (loss: ExecutorLoss) => ReplyTypes[K],
     onId?: (id: number) => void,
   ): Promise<ReplyTypes[K]> {
     const id = ++this.nextId;
@@ -212,7 +193,7 @@ export class ExecutorClient {
     return new Promise<ReplyTypes[K]>((resolve, reject) => {
       executor.pending.set(id, {
         settle: (result) => resolve(result as ReplyTypes[K]),
-        abandon: (reason) => resolve(fallback(reason)),
+        abandon: (loss) => resolve(fallback(loss)),
       });
       const request = { ...message, id } as unknown as ClientRequest;
       this.post(executor, request, (error) => {
@@ -268,11 +249,11 @@ export class ExecutorClient {
       case 'ready':
         return;
       case 'interruptSeen':
-        executor.onInterruptSeen?.();
+        executor.interrupts?.interruptSeen();
         return;
       case 'phase':
         executor.phase = message.phase;
-        if (message.phase === 'sync') executor.onSyncPart?.();
+        if (message.phase === 'sync') executor.interrupts?.syncPartStarted();
         return;
       case 'event':
         executor.output.expect(message.fence, () => this.deliver(executor, message.event));
@@ -290,7 +271,7 @@ export class ExecutorClient {
       case 'failed': {
         const pending = executor.pending.get(message.id);
         executor.pending.delete(message.id);
-        pending?.abandon(`the executor failed: ${message.message}`);
+        pending?.abandon({ reason: `the executor failed: ${message.message}`, interrupted: false });
         return;
       }
     }
@@ -353,19 +334,20 @@ export class ExecutorClient {
     ]);
     executor.output.flushAll();
     const how = signal ? `was killed by signal ${signal}` : `exited with code ${code}`;
-    const reason =
-      executor.killedBecause ??
-      `The TypeScript executor ${how} while running this cell; its state is lost and the next cell starts a fresh executor.`;
+    const loss = executor.killedBecause ?? {
+      reason: `The TypeScript executor ${how} while running this cell; its state is lost and the next cell starts a fresh executor.`,
+      interrupted: false,
+    };
     if (executor.pending.size === 0 && !executor.killedBecause) {
       // Died between cells: say so at the next cell instead of losing the state silently.
       this.diedWhileIdle = `The TypeScript executor ${how} between cells; its state is lost and this cell runs in a fresh executor.`;
     }
-    for (const pending of executor.pending.values()) pending.abandon(reason);
+    for (const pending of executor.pending.values()) pending.abandon(loss);
     executor.pending.clear();
   }
 
-  private async kill(executor: Executor, reason: string): Promise<void> {
-    executor.killedBecause ??= reason;
+  private async kill(executor: Executor, loss: ExecutorLoss): Promise<void> {
+    executor.killedBecause ??= loss;
     if (this.executor === executor) this.executor = undefined;
     const pid = executor.process.pid;
     if (executor.process.exitCode === null && executor.process.signalCode === null && pid !== undefined) {
@@ -383,18 +365,18 @@ export class ExecutorClient {
    * its cells launched (they run under helpers in sessions of their own, out
    * of its process group), then SIGKILL to its group.
    */
-  private async stop(reason: string): Promise<void> {
+  private async stop(loss: ExecutorLoss): Promise<void> {
     const executor = this.executor;
     this.executor = undefined;
     if (!executor) return;
-    executor.killedBecause ??= reason;
+    executor.killedBecause ??= loss;
     if (executor.process.exitCode === null && executor.process.signalCode === null) {
       executor.process.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([executor.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_GRACE_MS)))]);
       clearTimeout(timer);
     }
-    await this.kill(executor, reason);
+    await this.kill(executor, loss);
     // What cells started directly (child_process) is still in the group after the executor ended.
     if (executor.process.pid !== undefined) {
       try {
@@ -404,8 +386,4 @@ export class ExecutorClient {
       }
     }
   }
-}
-
-function keyboardInterrupt(evalue: string): CellOutcome {
-  return { status: 'error', ename: 'KeyboardInterrupt', evalue, traceback: [`KeyboardInterrupt: ${evalue}`] };
 }

@@ -1,4 +1,4 @@
-import type { CellOutcome } from '../../interpreter/outcome';
+import { errorOutcome, type CellOutcome } from '../../interpreter/outcome';
 import type { Received } from '../../wire/content';
 import { IopubSink } from '../iopub-sink';
 import type { Handler, KernelContext, Request } from '../request';
@@ -44,7 +44,7 @@ async function runCell(request: Request<'execute_request'>, kernel: KernelContex
   } catch (error) {
     // An interpreter must settle with an outcome; this is the last resort so the client still gets a reply.
     const e = error instanceof Error ? error : new Error(String(error));
-    return { status: 'error', ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] };
+    return errorOutcome(e.name, e.message);
   } finally {
     kernel.endCell();
   }

@@ -14,6 +14,9 @@ import type { ClientMessage, ClientRequest } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
 import { SleepTimers } from './sleep-timers';
 
+// glibc read the malloc settings the client gave (EXECUTOR_MALLOC_ENV) at start; the programs cells run do not inherit them.
+for (const name of ['MALLOC_ARENA_MAX', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_THRESHOLD_']) delete process.env[name];
+
 const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
 const sleeps = new SleepTimers();
 const checker = new Checker(builtinDeclarations(libcSourceModule()));

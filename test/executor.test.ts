@@ -153,10 +153,24 @@ describe('executor (TypeScript cells in a child process)', function () {
   });
 
   it('reports type errors on stderr and runs the cell anyway', async () => {
+    // A completion is answered once the type checker is loaded; from then on a cell waits for its own check.
+    await client.complete('Math.ma', 7);
     const { outcome, sink } = await run("const typed: number = 'text';\ntyped", client, new MemorySink(), new AbortController().signal, options({ executionCount: 11 }));
     assertOk(outcome);
     assert.match(sink.text('stderr'), /cell\[11\]:1:7 - error TS2322: Type 'string' is not assignable to type 'number'/);
     assert.equal(sink.result(), "'text'");
+  });
+
+  it('runs the first cell of a fresh executor without waiting for the type checker, and reports its type errors later', async () => {
+    const fresh = freshClient();
+    const first = await run("const early: number = 'text';\nearly", fresh, new MemorySink(), new AbortController().signal, options({ executionCount: 1 }));
+    assertOk(first.outcome);
+    assert.equal(first.sink.result(), "'text'");
+    await fresh.complete('earl', 4);
+    const next = await run('early.length', fresh, new MemorySink(), new AbortController().signal, options({ executionCount: 2 }));
+    assert.equal(next.sink.result(), '4');
+    const stderr = first.sink.text('stderr') + next.sink.text('stderr');
+    assert.equal(stderr.match(/cell\[1\]:1:7 - error TS2322: Type 'string' is not assignable to type 'number'/g)?.length, 1, stderr);
   });
 
   it('answers ?name and name? with a pager payload', async () => {

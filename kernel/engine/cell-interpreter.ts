@@ -1,21 +1,44 @@
 import { access, appendFile, mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { markdownBundle } from '../display/markdown';
+import type * as Markdown from '../display/markdown';
 import type { OutputSink } from '../interpreter/output-sink';
-import { ExecutorClient } from '../executor/host/client';
-import { inspectCode, completeCode } from '../help/code-help';
-import { runSystemView } from '../views/system-views';
-import { listStarted } from '../runner/registry';
-import { shutdownRunner } from '../runner/shutdown';
+import type { ExecutorClient } from '../executor/host/client';
+import type * as ExecutorHost from '../executor/host/client';
+import type * as CodeHelp from '../help/code-help';
+import type * as SystemViews from '../views/system-views';
+import type * as Registry from '../runner/registry';
+import type * as RunnerShutdown from '../runner/shutdown';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 import { errorOutcome as error, interruptOutcome } from '../interpreter/outcome';
-import { runCommandStep } from './command-step';
+import type * as CommandStep from './command-step';
 import { languageFacts } from './language-facts';
-import { compileRunCommands } from '../cells/compile-run';
+import type * as CompileRun from '../cells/compile-run';
 import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
-import { planCell } from '../cells/plan-cell';
+import type * as PlanCell from '../cells/plan-cell';
+
+/**
+ * A module read at its first use. The kernel answers kernel_info before any
+ * of these are loaded, and a notebook loads only the parts its cells use.
+ */
+function lazy<T>(load: () => T): () => T {
+  let module: T | undefined;
+  return () => (module ??= load());
+}
+
+const markdown = lazy(() => require('../display/markdown') as typeof Markdown);
+const executorHost = lazy(() => require('../executor/host/client') as typeof ExecutorHost);
+const codeHelp = lazy(() => require('../help/code-help') as typeof CodeHelp);
+const systemViews = lazy(() => require('../views/system-views') as typeof SystemViews);
+const registry = lazy(() => require('../runner/registry') as typeof Registry);
+const runnerShutdown = lazy(() => require('../runner/shutdown') as typeof RunnerShutdown);
+const commandStep = lazy(() => require('./command-step') as typeof CommandStep);
+const compileRun = lazy(() => require('../cells/compile-run') as typeof CompileRun);
+const planCells = lazy(() => require('../cells/plan-cell') as typeof PlanCell);
+
+/** How long after kernel_info the modules every cell needs are read (ms): after the client saw the kernel ready. */
+const WARM_UP_DELAY_MS = 500;
 
 export interface InterpreterOptions {
   log(text: string): void;
@@ -39,13 +62,13 @@ export class CellInterpreter implements Interpreter {
   private strict: boolean;
   /** Chosen by the notebook's setup cell when it runs; later file cells follow it. */
   private dialect: MagicDialect = 'union';
-  private readonly executor: ExecutorClient;
+  /** Created by the first TypeScript cell, completion or inspection that needs it: a C-only notebook never starts it. */
+  private executorClient: ExecutorClient | undefined;
   /** The commands' environment when variables are added to it; else they inherit the kernel's. */
   private readonly commandEnv: NodeJS.ProcessEnv | undefined;
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
-    this.executor = new ExecutorClient({ env: options.env });
     this.commandEnv = options.env ? { ...process.env, ...options.env } : undefined;
     this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
   }
@@ -54,13 +77,30 @@ export class CellInterpreter implements Interpreter {
     return languageFacts();
   }
 
-  /** The executor process starts in the background, so the first TypeScript cell does not wait for it. */
+  /**
+   * Reads what the first cell of any kind needs once the client has seen the kernel ready,
+   * so the first cell does not wait for it. The TypeScript executor is not started here.
+   */
   prepare(): void {
-    this.executor.start(this.cwd);
+    setTimeout(() => {
+      planCells();
+      commandStep();
+    }, WARM_UP_DELAY_MS).unref();
+  }
+
+  /** C cells are completed and explained from the C library alone: the executor is asked (and started) only for TypeScript. */
+  private readonly typescriptHelp: CodeHelp.TypeScriptHelp = {
+    complete: (code, cursorPos) => this.executor.complete(code, cursorPos),
+    inspect: (code, cursorPos, detailLevel) => this.executor.inspect(code, cursorPos, detailLevel),
+  };
+
+  private get executor(): ExecutorClient {
+    this.executorClient ??= new (executorHost().ExecutorClient)({ env: this.options.env });
+    return this.executorClient;
   }
 
   async execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
-    const plan = planCell(request.code, this.dialect);
+    const plan = planCells().planCell(request.code, this.dialect);
     switch (plan.kind) {
       case 'setup':
         if (plan.dialect) this.dialect = plan.dialect;
@@ -72,7 +112,7 @@ export class CellInterpreter implements Interpreter {
       case 'file':
         return this.runFileCell(plan, sink, interrupt);
       case 'compile-run': {
-        const commands = compileRunCommands(plan, this.cwd);
+        const commands = compileRun().compileRunCommands(plan, this.cwd);
         await this.writeCellFile(commands.sourcePath, plan.source, false);
         return this.runCommands([commands.compile, commands.run], sink, interrupt, { stopOnFailure: true });
       }
@@ -107,10 +147,10 @@ export class CellInterpreter implements Interpreter {
     }
     for (const action of plan.actions) {
       if (action.kind === 'markdown') {
-        sink.display(markdownBundle(action.text));
+        sink.display(markdown().markdownBundle(action.text));
         continue;
       }
-      const step = await runCommandStep({ command: action.command, cwd: this.cwd, env: this.commandEnv, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
+      const step = await commandStep().runCommandStep({ command: action.command, cwd: this.cwd, env: this.commandEnv, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${action.command}: ${step.summary ?? 'failed'}`);
     }
@@ -124,7 +164,7 @@ export class CellInterpreter implements Interpreter {
     { stopOnFailure = false } = {},
   ): Promise<CellOutcome> {
     for (const command of commands) {
-      const step = await runCommandStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt });
+      const step = await commandStep().runCommandStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${command}: ${step.summary ?? 'failed'}`);
       if (!step.succeeded && stopOnFailure) return ok;
@@ -155,29 +195,37 @@ export class CellInterpreter implements Interpreter {
       case 'ps':
       case 'ss':
       case 'epoll':
-        return runSystemView(plan.name, plan.argument, sink, { rootPid: process.pid, executorPid: this.executor.pid, started: listStarted() });
+        return systemViews().runSystemView(plan.name, plan.argument, sink, {
+          rootPid: process.pid,
+          executorPid: this.executorClient?.pid,
+          started: registry().listStarted(),
+        });
     }
   }
 
   evaluateExpressions(expressions: Record<string, string>): Promise<Record<string, ExpressionResult>> {
+    if (Object.keys(expressions).length === 0) return Promise.resolve({});
     return this.executor.evaluateExpressions(expressions);
   }
 
   complete(code: string, cursorPos: number): Promise<CompletionResult> {
-    return completeCode(code, cursorPos, this.executor);
+    return codeHelp().completeCode(code, cursorPos, this.typescriptHelp);
   }
 
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
-    return inspectCode(code, cursorPos, detailLevel, this.executor);
+    return codeHelp().inspectCode(code, cursorPos, detailLevel, this.typescriptHelp);
   }
 
   isComplete(code: string): Promise<Completeness> {
+    // Only TypeScript can be unfinished; every other kind of cell is complete as typed.
+    if (planCells().planCell(code).kind !== 'typescript') return Promise.resolve({ status: 'complete' });
     return this.executor.isComplete(code);
   }
 
   async shutdown(restart: boolean): Promise<void> {
     // The runner's own shutdown: every process commands started, then the process guard's cgroup.
-    await Promise.allSettled([shutdownRunner(), restart ? this.executor.restart() : this.executor.shutdown()]);
+    const executor = this.executorClient;
+    await Promise.allSettled([runnerShutdown().shutdownRunner(), restart ? executor?.restart() : executor?.shutdown()]);
     if (restart) {
       this.dialect = 'union'; // the magics go with the restart, as in IPython; the setup cell chooses again
       this.options.log('restarting: every process of this kernel was ended');

@@ -1,12 +1,13 @@
 import { SourceMap } from 'node:module';
-import type * as TS from 'typescript';
-import { typescript } from './typescript';
+import type * as Acorn from 'acorn';
+import type * as Sucrase from 'sucrase';
 
 /** A problem found by the parser, at a 1-based line and column of the cell. */
 export interface SyntaxProblem {
   line: number;
   column: number;
-  code: number;
+  /** The TypeScript diagnostic code, when the TypeScript parser found it. */
+  code?: number;
   message: string;
 }
 
@@ -19,33 +20,64 @@ export interface CompiledCell {
   toCellPosition(line: number, column: number): { line: number; column: number } | undefined;
 }
 
+/** Thrown by compileCell for a cell that does not parse: nothing of it may run. */
+export class CellSyntaxError extends Error {
+  constructor(readonly problem: SyntaxProblem) {
+    super(problem.message);
+    this.name = 'SyntaxError';
+  }
+}
+
 /** Name of the hidden global that turns a required module into an ES default import. */
 export const IMPORT_DEFAULT_HELPER = '__sockbookImportDefault';
 
-interface Edit {
-  pos: number;
-  end: number;
-  text: string;
-  /** The async wrapper around the cell: positions in it have no place in the cell. */
-  wrapper?: boolean;
+// Running a cell needs only the types stripped, not the compiler: sucrase (small, pure JavaScript) strips them
+// and acorn parses the JavaScript for the rewrite. The TypeScript compiler is loaded by the checker alone.
+let sucrase: typeof Sucrase | undefined;
+let acorn: typeof Acorn | undefined;
+const loadSucrase = (): typeof Sucrase => (sucrase ??= require('sucrase') as typeof Sucrase);
+const loadAcorn = (): typeof Acorn => (acorn ??= require('acorn') as typeof Acorn);
+
+const PARSE_OPTIONS: Acorn.Options = {
+  ecmaVersion: 'latest',
+  // Cells run as sloppy scripts (like Node's REPL) that may import, export and await at top level.
+  sourceType: 'script',
+  allowImportExportEverywhere: true,
+  allowAwaitOutsideFunction: true,
+  allowHashBang: true,
+  // The final expression's range includes its parentheses: `({ a: 1 })` is returned whole.
+  preserveParens: true,
+};
+
+/** The cell's types stripped (enums become objects); line numbers stay, and the map gives columns. */
+function stripTypes(code: string): { js: string; map: SourceMap } {
+  let out: Sucrase.TransformResult;
+  try {
+    out = loadSucrase().transform(code, {
+      transforms: ['typescript'],
+      // Modern syntax is left as written: Node runs it.
+      disableESTransforms: true,
+      // Every import binds a name later cells may use, and an import of nothing runs the module.
+      keepUnusedImports: true,
+      filePath: 'cell.ts',
+      sourceMapOptions: { compiledFilename: 'cell.js' },
+    });
+  } catch (error) {
+    throw new CellSyntaxError(problemOf(error, code));
+  }
+  const map = out.sourceMap ?? { version: 3, sources: [], names: [], mappings: '' };
+  return { js: out.code, map: new SourceMap({ file: 'cell.js', sourceRoot: '', sourcesContent: [], ...map }) };
 }
 
-/** The parser's errors for a cell (type errors are not looked at here). */
-export function syntaxProblems(code: string): SyntaxProblem[] {
-  const ts = typescript();
-  const out = ts.transpileModule(code, {
-    fileName: 'cell.ts',
-    reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-  });
-  const lines = lineStarts(code);
-  return (out.diagnostics ?? [])
-    .filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined)
-    .map((d) => ({
-      ...positionOf(lines, d.start ?? 0),
-      code: d.code,
-      message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-    }));
+/** A parser's error (sucrase and acorn both give `pos`, the offset it is at) as a problem at a cell position. */
+function problemOf(error: unknown, code: string, toCell?: (offset: number) => { line: number; column: number } | undefined): SyntaxProblem {
+  const pos = (error as { pos?: unknown } | null)?.pos;
+  const message = String((error as Error)?.message ?? error)
+    .replace(/^Error transforming \S+: /, '')
+    .replace(/\s*\(\d+:\d+\)$/, '');
+  const offset = typeof pos === 'number' ? pos : code.length;
+  const position = toCell?.(offset) ?? positionOf(lineStarts(code), Math.min(offset, code.length));
+  return { ...position, message };
 }
 
 /**
@@ -54,7 +86,7 @@ export function syntaxProblems(code: string): SyntaxProblem[] {
  * again), wraps it in an async function (so `await` works at top level) whose
  * result is the final expression's value, and strips the types.
  */
-/** Compiled cells by source text: re-running an unchanged cell skips the compiler (its output does not depend on the name). */
+/** Compiled cells by source text: re-running an unchanged cell skips the work (its output does not depend on the name). */
 const compiledBySource = new Map<string, Omit<CompiledCell, 'name'>>();
 const MAX_CACHED_CELLS = 200;
 
@@ -70,45 +102,65 @@ export function compileCell(code: string, name: string): CompiledCell {
   return { name, ...compiled };
 }
 
+/** A TypeScript expression (user_expressions) as JavaScript. */
+export function compileExpression(expression: string): string {
+  return stripTypes(`(${expression}\n)`).js;
+}
+
 function compileSource(code: string): Omit<CompiledCell, 'name'> {
-  const name = 'cell';
-  const ts = typescript();
-  const file = ts.createSourceFile(`${name}.ts`, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const rewrite = new CellRewrite(ts, file);
-  const rewritten = rewrite.apply();
-  const out = ts.transpileModule(rewritten, {
-    fileName: `${name}.ts`,
-    compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
-      sourceMap: true,
-      esModuleInterop: true,
-    },
-  });
-  // Cells run in sloppy mode like Node's REPL (`x = 1` creates a global); the
-  // directive is blanked rather than removed so line numbers stay put.
-  const js = out.outputText
-    .replace(/^"use strict";/, '             ')
-    .replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
-  const map = new SourceMap(JSON.parse(out.sourceMapText ?? '{"version":3,"sources":[],"names":[],"mappings":""}'));
-  const rewrittenLines = lineStarts(rewritten);
+  const stripped = stripTypes(code);
+  const strippedLines = lineStarts(stripped.js);
   const cellLines = lineStarts(code);
+  /** A 1-based line and column of the stripped JavaScript, in the cell. */
+  const strippedToCell = (line: number, column: number) => {
+    const entry = stripped.map.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number };
+    if (entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
+    // The map has one entry per token: a position inside a token keeps its distance from the token's start.
+    const generatedColumn = (entry as { generatedColumn?: number }).generatedColumn ?? column - 1;
+    const sameLine = (entry as { generatedLine?: number }).generatedLine === line - 1;
+    return { line: entry.originalLine + 1, column: entry.originalColumn + 1 + (sameLine ? column - 1 - generatedColumn : 0) };
+  };
+  let program: Acorn.Program;
+  try {
+    program = loadAcorn().parse(stripped.js, PARSE_OPTIONS);
+  } catch (error) {
+    throw new CellSyntaxError(problemOf(error, code, (offset) => {
+      const at = positionOf(strippedLines, offset);
+      return strippedToCell(at.line, at.column);
+    }));
+  }
+  const rewrite = new CellRewrite(stripped.js, program);
+  const js = rewrite.apply();
+  const jsLines = lineStarts(js);
   return {
     source: code,
     js,
     toCellPosition(line, column) {
-      const entry = map.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number };
-      if (entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
-      const lineStart = rewrittenLines[entry.originalLine];
-      if (lineStart === undefined) return undefined;
-      const offset = rewrite.toOriginalOffset(lineStart + entry.originalColumn);
+      const start = jsLines[line - 1];
+      if (start === undefined) return undefined;
+      const offset = rewrite.toOriginalOffset(start + column - 1);
       if (offset === undefined) return undefined;
-      return positionOf(cellLines, Math.min(offset, code.length));
+      const inStripped = positionOf(strippedLines, Math.min(offset, stripped.js.length));
+      const position = strippedToCell(inStripped.line, inStripped.column);
+      if (!position) return undefined;
+      // Never past the end of the cell's line.
+      const lineStart = cellLines[position.line - 1];
+      if (lineStart === undefined) return positionOf(cellLines, code.length);
+      const lineEnd = cellLines[position.line] ?? code.length + 1;
+      return { line: position.line, column: Math.max(1, Math.min(position.column, lineEnd - lineStart)) };
     },
   };
 }
 
-/** Collects text edits on the cell's TypeScript source and applies them. */
+interface Edit {
+  pos: number;
+  end: number;
+  text: string;
+  /** The async wrapper around the cell: positions in it have no place in the cell. */
+  wrapper?: boolean;
+}
+
+/** Collects text edits on the cell's JavaScript and applies them. */
 class CellRewrite {
   private readonly edits: Edit[] = [];
   /** Names declared with var/let/const/class/import: declared as `var` outside the wrapper. */
@@ -117,28 +169,28 @@ class CellRewrite {
   private readonly functions = new Set<string>();
   private sorted: Edit[] = [];
 
-  constructor(private readonly ts: typeof TS, private readonly file: TS.SourceFile) {}
+  constructor(private readonly text: string, private readonly program: Acorn.Program) {}
 
   apply(): string {
-    const statements = this.file.statements;
+    const statements = this.program.body;
     statements.forEach((statement, index) => {
       this.statement(statement, index === statements.length - 1);
     });
     const vars = this.globals.size > 0 ? `var ${[...this.globals].join(', ')}; ` : '';
     const hoisted = [...this.functions].map((f) => `globalThis.${f} = ${f}; `).join('');
     this.edits.unshift({ pos: 0, end: 0, text: `${vars}(async () => { ${hoisted}`, wrapper: true });
-    this.edits.push({ pos: this.file.text.length, end: this.file.text.length, text: '\n})()', wrapper: true });
+    this.edits.push({ pos: this.text.length, end: this.text.length, text: '\n})()', wrapper: true });
     this.sorted = this.edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.pos - b.e.pos || a.i - b.i).map((x) => x.e);
     let out = '';
     let cursor = 0;
     for (const edit of this.sorted) {
-      out += this.file.text.slice(cursor, edit.pos) + edit.text;
+      out += this.text.slice(cursor, edit.pos) + edit.text;
       cursor = Math.max(cursor, edit.end);
     }
-    return out + this.file.text.slice(cursor);
+    return out + this.text.slice(cursor);
   }
 
-  /** Maps an offset in the rewritten text back to the cell's text (undefined inside the wrapper). */
+  /** Maps an offset in the rewritten text back to the stripped text (undefined inside the wrapper). */
   toOriginalOffset(offset: number): number | undefined {
     let shift = 0;
     for (const edit of this.sorted) {
@@ -150,105 +202,78 @@ class CellRewrite {
     return offset - shift;
   }
 
-  private statement(node: TS.Statement, isLast: boolean): void {
-    const ts = this.ts;
-    if (this.hasModifier(node, ts.SyntaxKind.DeclareKeyword)) return;
-    if (ts.isVariableStatement(node)) this.variables(node);
-    else if (ts.isFunctionDeclaration(node)) {
-      if (node.name && node.body) {
-        this.functions.add(node.name.text);
-        this.removeModifiers(node, [ts.SyntaxKind.ExportKeyword, ts.SyntaxKind.DefaultKeyword]);
-      }
-    } else if (ts.isClassDeclaration(node)) {
-      if (node.name) {
-        this.globals.add(node.name.text);
-        this.insert(node.getStart(), `${node.name.text} = `);
-        this.removeModifiers(node, [ts.SyntaxKind.ExportKeyword, ts.SyntaxKind.DefaultKeyword, ts.SyntaxKind.AbstractKeyword]);
+  private statement(node: Acorn.Statement | Acorn.ModuleDeclaration, isLast: boolean): void {
+    switch (node.type) {
+      case 'VariableDeclaration':
+        return this.variables(node);
+      case 'FunctionDeclaration':
+        if (node.id) this.functions.add(node.id.name);
+        return;
+      case 'ClassDeclaration':
+        this.globals.add(node.id.name);
+        this.insert(node.start, `${node.id.name} = `);
         this.insert(node.end, ';');
+        return;
+      case 'ImportDeclaration':
+        return this.importDeclaration(node);
+      case 'ExportNamedDeclaration':
+        if (!node.declaration) return this.replaceKeepingLines(node, '');
+        this.edits.push({ pos: node.start, end: node.declaration.start, text: '' });
+        return this.statement(node.declaration, isLast);
+      case 'ExportDefaultDeclaration': {
+        const declaration = node.declaration;
+        if ((declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id) {
+          this.edits.push({ pos: node.start, end: declaration.start, text: '' });
+          return this.statement(declaration as Acorn.FunctionDeclaration | Acorn.ClassDeclaration, isLast);
+        }
+        return this.replaceKeepingLines(node, '');
       }
-    } else if (ts.isEnumDeclaration(node) || (ts.isModuleDeclaration(node) && ts.isIdentifier(node.name))) {
-      this.removeModifiers(node, [ts.SyntaxKind.ExportKeyword]);
-      this.insert(node.end, `; globalThis.${node.name.text} = ${node.name.text};`);
-    } else if (ts.isImportDeclaration(node)) this.importDeclaration(node);
-    else if (ts.isImportEqualsDeclaration(node)) {
-      if (!node.isTypeOnly && ts.isExternalModuleReference(node.moduleReference)) {
-        this.globals.add(node.name.text);
-        this.replaceKeepingLines(node, `${node.name.text} = require(${node.moduleReference.expression.getText()});`);
-      }
-    } else if (ts.isExportDeclaration(node) || ts.isExportAssignment(node)) {
-      this.replaceKeepingLines(node, '');
-    } else if (isLast && ts.isExpressionStatement(node)) {
-      this.insert(node.expression.getStart(), 'return (');
-      this.insert(node.expression.end, ')');
+      case 'ExportAllDeclaration':
+        return this.replaceKeepingLines(node, '');
+      case 'ExpressionStatement':
+        if (isLast && !node.directive) {
+          this.insert(node.expression.start, 'return (');
+          this.insert(node.expression.end, ')');
+        }
+        return;
+      default:
+        return;
     }
   }
 
-  /** `const a: T = 1, {b} = o` becomes `a = 1, ({b} = o)` with a, b declared as globals. */
-  private variables(node: TS.VariableStatement): void {
-    const ts = this.ts;
-    const list = node.declarationList;
+  /** `const a = 1, {b} = o` becomes `a = 1, ({b} = o)` with a, b declared as globals. */
+  private variables(node: Acorn.VariableDeclaration): void {
     // `using` declarations keep their scope-bound disposal: left inside the wrapper.
-    const kind = list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using);
-    if (kind === ts.NodeFlags.Using || kind === ts.NodeFlags.AwaitUsing) return;
-    const isVar = kind === 0;
-    const first = list.declarations[0];
-    if (!first) return;
-    const hasPattern = list.declarations.some((d) => !ts.isIdentifier(d.name));
-    this.edits.push({ pos: node.getStart(), end: first.getStart(), text: hasPattern ? ';(' : '' });
-    for (const declaration of list.declarations) {
-      for (const name of this.bindingNames(declaration.name)) this.globals.add(name);
-      const typeEnd = declaration.type?.end ?? declaration.exclamationToken?.end;
-      if (typeEnd !== undefined) this.edits.push({ pos: declaration.name.end, end: typeEnd, text: '' });
-      if (!declaration.initializer && !isVar) this.insert(declaration.end, ' = undefined');
+    if (node.kind !== 'var' && node.kind !== 'let' && node.kind !== 'const') return;
+    const first = node.declarations[0];
+    const last = node.declarations[node.declarations.length - 1];
+    if (!first || !last) return;
+    const hasPattern = node.declarations.some((d) => d.id.type !== 'Identifier');
+    this.edits.push({ pos: node.start, end: first.start, text: hasPattern ? ';(' : '' });
+    for (const declaration of node.declarations) {
+      for (const name of bindingNames(declaration.id)) this.globals.add(name);
+      if (!declaration.init && node.kind !== 'var') this.insert(declaration.end, ' = undefined');
     }
-    if (hasPattern) this.insert(list.end, ')');
+    if (hasPattern) this.insert(last.end, ')');
   }
 
-  private importDeclaration(node: TS.ImportDeclaration): void {
-    const ts = this.ts;
-    const clause = node.importClause;
-    const spec = node.moduleSpecifier.getText();
-    if (clause?.isTypeOnly) return this.replaceKeepingLines(node, '');
+  private importDeclaration(node: Acorn.ImportDeclaration): void {
+    const spec = this.text.slice(node.source.start, node.source.end);
     const parts: string[] = [];
-    if (!clause) parts.push(`require(${spec})`);
-    if (clause?.name) {
-      this.globals.add(clause.name.text);
-      parts.push(`${clause.name.text} = ${IMPORT_DEFAULT_HELPER}(require(${spec}))`);
-    }
-    const bindings = clause?.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings)) {
-      this.globals.add(bindings.name.text);
-      parts.push(`${bindings.name.text} = require(${spec})`);
-    } else if (bindings && ts.isNamedImports(bindings)) {
-      const named = bindings.elements.filter((e) => !e.isTypeOnly);
-      for (const e of named) this.globals.add(e.name.text);
-      if (named.length > 0) {
-        const fields = named.map((e) => (e.propertyName ? `${e.propertyName.getText()}: ${e.name.text}` : e.name.text));
-        parts.push(`({ ${fields.join(', ')} } = require(${spec}))`);
+    if (node.specifiers.length === 0) parts.push(`require(${spec})`);
+    const fields: string[] = [];
+    for (const specifier of node.specifiers) {
+      const local = specifier.local.name;
+      this.globals.add(local);
+      if (specifier.type === 'ImportDefaultSpecifier') parts.push(`${local} = ${IMPORT_DEFAULT_HELPER}(require(${spec}))`);
+      else if (specifier.type === 'ImportNamespaceSpecifier') parts.push(`${local} = require(${spec})`);
+      else {
+        const imported = this.text.slice(specifier.imported.start, specifier.imported.end);
+        fields.push(imported === local ? local : `${imported}: ${local}`);
       }
     }
+    if (fields.length > 0) parts.push(`({ ${fields.join(', ')} } = require(${spec}))`);
     this.replaceKeepingLines(node, parts.length > 0 ? `;${parts.join('; ')};` : '');
-  }
-
-  private bindingNames(name: TS.BindingName): string[] {
-    if (this.ts.isIdentifier(name)) return [name.text];
-    const names: string[] = [];
-    for (const element of name.elements) {
-      if (!this.ts.isOmittedExpression(element)) names.push(...this.bindingNames(element.name));
-    }
-    return names;
-  }
-
-  private hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
-    const modifiers = this.ts.canHaveModifiers(node) ? this.ts.getModifiers(node) : undefined;
-    return modifiers?.some((m) => m.kind === kind) ?? false;
-  }
-
-  private removeModifiers(node: TS.Node, kinds: TS.SyntaxKind[]): void {
-    const modifiers = this.ts.canHaveModifiers(node) ? this.ts.getModifiers(node) : undefined;
-    for (const m of modifiers ?? []) {
-      if (kinds.includes(m.kind)) this.edits.push({ pos: m.getStart(), end: m.end, text: '' });
-    }
   }
 
   private insert(pos: number, text: string): void {
@@ -256,10 +281,27 @@ class CellRewrite {
   }
 
   /** Replaces a statement, keeping its line breaks so later lines keep their numbers. */
-  private replaceKeepingLines(node: TS.Node, text: string): void {
-    const start = node.getStart();
-    const breaks = this.file.text.slice(start, node.end).replace(/[^\n]/g, '');
-    this.edits.push({ pos: start, end: node.end, text: text + breaks });
+  private replaceKeepingLines(node: Acorn.Node, text: string): void {
+    const breaks = this.text.slice(node.start, node.end).replace(/[^\n]/g, '');
+    this.edits.push({ pos: node.start, end: node.end, text: text + breaks });
+  }
+}
+
+/** The names a binding pattern declares. */
+function bindingNames(pattern: Acorn.Pattern): string[] {
+  switch (pattern.type) {
+    case 'Identifier':
+      return [pattern.name];
+    case 'ObjectPattern':
+      return pattern.properties.flatMap((p) => bindingNames(p.type === 'RestElement' ? p.argument : p.value));
+    case 'ArrayPattern':
+      return pattern.elements.flatMap((e) => (e ? bindingNames(e) : []));
+    case 'RestElement':
+      return bindingNames(pattern.argument);
+    case 'AssignmentPattern':
+      return bindingNames(pattern.left);
+    default:
+      return [];
   }
 }
 

@@ -2,16 +2,23 @@ import process from 'node:process';
 import * as vm from 'node:vm';
 import type { CellError, CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { errorOutcome, interruptOutcome } from '../../interpreter/outcome';
-import { compileCell, syntaxProblems, type CompiledCell } from './cell-compiler';
+import { CellSyntaxError, compileCell, compileExpression, type CompiledCell, type SyntaxProblem } from './cell-compiler';
+import type { Checker } from './checker';
 import type { ChildChannel } from './child-channel';
 import { writeFully } from './child-channel';
 import { helpTarget } from './help-request';
 import type { ChildInterruptPolicy } from './interrupt-policy';
 import { rewriteMagicLines } from './magic-lines';
-import type { NotebookLanguage } from './language-service';
 import { resultOf, richValueOf } from './rich-value';
 import { cellErrorFrom, syntaxErrorOf } from './traceback';
-import { typescript } from './typescript';
+
+/**
+ * How long a cell waits for its type check before it runs (ms), once the
+ * checker is loaded (a check then takes tens of milliseconds). While the
+ * checker is still loading, cells do not wait: their type errors are shown
+ * as soon as they are known.
+ */
+const TYPE_CHECK_WAIT_MS = 5000;
 
 interface RunningCell {
   /** Rejecting it ends the cell (interrupt, or an error escaping from a timer). */
@@ -26,10 +33,12 @@ interface RunningCell {
 export class CellRunner {
   private readonly cells = new Map<string, CompiledCell>();
   private running: RunningCell | undefined;
+  /** Type errors of earlier cells that came in between cells: shown at the start of the next one. */
+  private lateTypeErrors: string[] = [];
 
   constructor(
     private readonly channel: ChildChannel,
-    private readonly language: NotebookLanguage,
+    private readonly checker: Checker,
     private readonly interrupts: ChildInterruptPolicy,
   ) {}
 
@@ -39,22 +48,21 @@ export class CellRunner {
     } catch (error) {
       return errorOutcome('Error', `cannot change to the notebook directory: ${(error as Error).message}`, []);
     }
+    this.showLateTypeErrors();
     const help = helpTarget(cellText);
     if (help !== undefined) return this.help(help);
     // `!cmd` and `%p` lines become TypeScript, line for line.
     const code = rewriteMagicLines(cellText);
-    const problems = syntaxProblems(code);
-    if (problems.length > 0) return failed(syntaxErrorOf(problems, cellName, cellText));
-    this.reportTypeErrors(code, cellName);
     let compiled: CompiledCell;
     try {
       // Tracebacks quote the cell as the user wrote it.
       compiled = { ...compileCell(code, cellName), source: cellText };
     } catch (error) {
+      if (error instanceof CellSyntaxError) return failed(syntaxErrorOf(await this.syntaxProblems(code, error.problem), cellName, cellText));
       return failed(cellErrorFrom(error, this.cells));
     }
     this.cells.set(cellName, compiled);
-    this.language.addCell(code);
+    await this.reportTypeErrors(code, cellName);
     let stop: (error: unknown) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     if (this.interrupts.wantedBeforeStart()) return interruptOutcome();
@@ -79,14 +87,10 @@ export class CellRunner {
 
   /** user_expressions: each expression evaluated in the cells' scope, shown as text/plain. */
   evaluate(expressions: Record<string, string>): Record<string, ExpressionResult> {
-    const ts = typescript();
     const results: Record<string, ExpressionResult> = {};
     for (const [key, expression] of Object.entries(expressions)) {
       try {
-        const js = ts
-          .transpileModule(`(${expression}\n)`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } })
-          .outputText.replace(/^"use strict";/, '');
-        const value: unknown = vm.runInThisContext(js, { filename: 'user_expressions', breakOnSigint: true });
+        const value: unknown = vm.runInThisContext(compileExpression(expression), { filename: 'user_expressions', breakOnSigint: true });
         results[key] = { status: 'ok', ...richValueOf(value) };
       } catch (error) {
         results[key] = this.interrupts.outcomeOf(error, (thrown) => this.describe(thrown));
@@ -105,8 +109,8 @@ export class CellRunner {
     writeFully(2, `${what}: ${traceback.join('\n')}\n`);
   }
 
-  private help(name: string): CellOutcome {
-    const text = this.language.quickInfo(name, name.length);
+  private async help(name: string): Promise<CellOutcome> {
+    const text = await this.checker.ask('quickInfo', { code: name, cursorPos: name.length });
     if (text === undefined) {
       writeFully(1, `Object \`${name}\` not found.\n`);
       return { status: 'ok' };
@@ -114,15 +118,42 @@ export class CellRunner {
     return { status: 'ok', payload: [{ source: 'page', data: { 'text/plain': text }, start: 0 }] };
   }
 
-  /** Type errors are shown on stderr and the cell runs anyway. */
-  private reportTypeErrors(code: string, cellName: string): void {
-    let lines: string[];
-    try {
-      lines = this.language.diagnostics(code, cellName);
-    } catch (error) {
-      lines = [`(type check failed: ${(error as Error).message})`];
-    }
-    if (lines.length > 0) writeFully(2, `${lines.join('\n')}\n`);
+  /** The TypeScript parser's words for the problem once the checker is loaded, else the light parser's. */
+  private async syntaxProblems(code: string, found: SyntaxProblem): Promise<SyntaxProblem[]> {
+    if (!this.checker.loaded) return [found];
+    const problems = await this.checker.ask('syntax', { code }).catch(() => []);
+    return problems.length > 0 ? problems : [found];
+  }
+
+  /**
+   * Type errors are shown on stderr and the cell runs anyway. The cell waits
+   * for its check only when the checker is loaded; otherwise the errors are
+   * shown when they are known: in this cell if it still runs, else at the
+   * start of the next one (each line names its cell).
+   */
+  private async reportTypeErrors(code: string, cellName: string): Promise<void> {
+    let shown = false;
+    const show = (lines: string[]) => {
+      if (shown || lines.length === 0) return;
+      shown = true;
+      if (this.running) writeFully(2, `${lines.join('\n')}\n`);
+      else this.lateTypeErrors.push(...lines);
+    };
+    const check = this.checker
+      .ask('check', { code, cellName })
+      .catch((error: unknown) => [`${cellName}: (type check failed: ${(error as Error).message})`])
+      .then(show);
+    if (!this.checker.loaded) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([check, new Promise<void>((resolve) => (timer = setTimeout(resolve, TYPE_CHECK_WAIT_MS)))]);
+    clearTimeout(timer);
+    this.showLateTypeErrors();
+  }
+
+  private showLateTypeErrors(): void {
+    if (this.lateTypeErrors.length === 0) return;
+    writeFully(2, `${this.lateTypeErrors.join('\n')}\n`);
+    this.lateTypeErrors = [];
   }
 
   private describe(error: unknown): CellError {

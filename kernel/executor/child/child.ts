@@ -8,18 +8,21 @@ import { builtinDeclarations } from './builtins-dts';
 import { installBuiltins, interruptBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
-import { completenessOf } from './completeness';
+import { Checker } from './checker';
+import { helpTarget } from './help-request';
 import { ChildInterruptPolicy } from './interrupt-policy';
-import { NotebookLanguage } from './language-service';
 import type { ClientMessage, ClientRequest } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
 import { SleepTimers } from './sleep-timers';
 
+// glibc read the malloc settings the client gave (EXECUTOR_MALLOC_ENV) at start; the programs cells run do not inherit them.
+for (const name of ['MALLOC_ARENA_MAX', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_THRESHOLD_']) delete process.env[name];
+
 const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
 const sleeps = new SleepTimers();
-const language = new NotebookLanguage(builtinDeclarations(libcSourceModule()));
+const checker = new Checker(builtinDeclarations(libcSourceModule()));
 const interrupts = new ChildInterruptPolicy({ channel, sleeps, interruptBuiltins });
-const runner = new CellRunner(channel, language, interrupts);
+const runner = new CellRunner(channel, checker, interrupts);
 let cells: Promise<unknown> = Promise.resolve();
 
 writeStdioDirectly();
@@ -64,16 +67,18 @@ async function handle(request: ClientRequest): Promise<void> {
         channel.reply<'expressions'>(request.id, runner.evaluate(request.expressions), false);
         break;
       case 'complete':
-        channel.reply<'complete'>(request.id, language.complete(request.code, request.cursorPos), false);
+        channel.reply<'complete'>(request.id, await checker.ask('complete', { code: request.code, cursorPos: request.cursorPos }), false);
         break;
       case 'inspect': {
-        const text = language.quickInfo(request.code, request.cursorPos);
+        const text = await checker.ask('quickInfo', { code: request.code, cursorPos: request.cursorPos });
         channel.reply<'inspect'>(request.id, { found: text !== undefined, data: text === undefined ? {} : { 'text/plain': text } }, false);
         break;
       }
-      case 'isComplete':
-        channel.reply<'isComplete'>(request.id, completenessOf(request.code), false);
+      case 'isComplete': {
+        const empty = request.code.trim() === '' || helpTarget(request.code) !== undefined;
+        channel.reply<'isComplete'>(request.id, empty ? { status: 'complete' } : await checker.ask('isComplete', { code: request.code }), false);
         break;
+      }
     }
   } catch (error) {
     channel.failed(request.id, (error as Error)?.message ?? String(error));
@@ -81,11 +86,5 @@ async function handle(request: ClientRequest): Promise<void> {
 }
 
 channel.ready();
-// Load the compiler and the language service while nobody waits.
-setTimeout(() => {
-  try {
-    language.warm();
-  } catch {
-    // Reported when a cell needs it.
-  }
-}, 10).unref();
+// The compiler and the language service load in their own thread while the first cell runs.
+checker.start();

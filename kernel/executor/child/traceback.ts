@@ -54,7 +54,7 @@ export function syntaxErrorOf(problems: SyntaxProblem[], cellName: string, sourc
     ename: 'SyntaxError',
     evalue: `${first.message} (${where})`,
     traceback: [
-      ...problems.map((p) => `${cellName}:${p.line}:${p.column} - error TS${p.code}: ${p.message}`),
+      ...problems.map((p) => `${cellName}:${p.line}:${p.column} - error${p.code === undefined ? '' : ` TS${p.code}`}: ${p.message}`),
       ...sourceExcerpt(source, first.line, first.column, where),
     ],
   };

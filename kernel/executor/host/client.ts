@@ -59,6 +59,23 @@ interface Executor {
 }
 
 const CHILD_SCRIPT = path.join(__dirname, '..', 'child', 'child.js');
+/**
+ * A 1 MB semi-space: the young generation's pages are what a cell's garbage
+ * touches, and 16 MB of them per kernel is a lot on a course server (the
+ * measurements are in docs/footprint.md).
+ */
+const EXECUTOR_NODE_FLAGS = ['--max-semi-space-size=1'];
+/**
+ * glibc's malloc for the executor: one arena (the checker thread would get
+ * its own, mostly freed after the compiler loads) and freed memory given back
+ * to the system. The child removes these from its environment at start, so
+ * the programs cells run do not inherit them.
+ */
+const EXECUTOR_MALLOC_ENV: Record<string, string> = {
+  MALLOC_ARENA_MAX: '1',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};
 /** How long a stopping executor gets to end what its cells launched before it is killed (ms). */
 const TERMINATE_GRACE_MS = 1500;
 
@@ -218,7 +235,7 @@ export class ExecutorClient {
     const nonce = randomBytes(8).toString('hex');
     // import() in cells uses vm's main-context loader, still "experimental" in Node 20.
     // When the kernel is isolated, node starts through a wrapper that joins its namespaces.
-    const node = enterIsolation(process.execPath, ['--disable-warning=ExperimentalWarning']);
+    const node = enterIsolation(process.execPath, ['--disable-warning=ExperimentalWarning', ...EXECUTOR_NODE_FLAGS]);
     const child = fork(CHILD_SCRIPT, [], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -226,7 +243,7 @@ export class ExecutorClient {
       detached: true,
       execPath: node.file,
       execArgv: node.args,
-      env: { ...process.env, ...this.extraEnv, [FENCE_NONCE_ENV]: nonce },
+      env: { ...process.env, ...EXECUTOR_MALLOC_ENV, ...this.extraEnv, [FENCE_NONCE_ENV]: nonce },
     });
     const executor: Executor = {
       process: child,

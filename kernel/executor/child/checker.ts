@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CheckerCall, CheckerCalls, CheckerData, CheckerMessage, CheckerRequest } from './checker-protocol';
+
+const THREAD_SCRIPT = path.join(__dirname, 'checker-thread.js');
+
+/**
+ * Limits of the checker thread's heap (MB). A small young generation keeps
+ * the thread's footprint near what the language service really holds.
+ */
+const YOUNG_GENERATION_MB = 4;
+
+interface Pending {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The executor's main-thread side of the checker thread (type errors,
+ * completion, inspection, is_complete). The thread starts at the first
+ * question; a thread that died is started again, with the cells it knew.
+ */
+export class Checker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private loadedFlag = false;
+  /** Cells whose declarations the service knows, so a new thread can learn them again. */
+  private readonly cells: string[] = [];
+
+  constructor(private readonly declarations: string) {}
+
+  /** Whether the compiler and the service are loaded (a question is answered in milliseconds). */
+  get loaded(): boolean {
+    return this.loadedFlag;
+  }
+
+  /** Starts the thread now (returns at once), so the first question does not wait for it to load. */
+  start(): void {
+    this.thread();
+  }
+
+  ask<K extends CheckerCall>(type: K, args: CheckerCalls[K]['args']): Promise<CheckerCalls[K]['result']> {
+    const worker = this.thread();
+    const id = ++this.nextId;
+    if (type === 'check') this.cells.push((args as CheckerCalls['check']['args']).code);
+    return new Promise<CheckerCalls[K]['result']>((resolve, reject) => {
+      this.pending.set(id, { resolve: (result) => resolve(result as CheckerCalls[K]['result']), reject });
+      worker.postMessage({ id, type, ...args } as CheckerRequest);
+    });
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const data: CheckerData = { declarations: this.declarations, cells: [...this.cells] };
+    const worker = new Worker(THREAD_SCRIPT, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    // The thread never keeps the executor alive.
+    worker.unref();
+    worker.on('message', (message: CheckerMessage) => {
+      if (message.type === 'loaded') {
+        this.loadedFlag = true;
+        return;
+      }
+      const pending = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.ok) pending?.resolve(message.result);
+      else pending?.reject(new Error(message.message));
+    });
+    const ended = (reason: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.loadedFlag = false;
+      for (const pending of this.pending.values()) pending.reject(new Error(reason));
+      this.pending.clear();
+    };
+    worker.on('error', (error) => ended(`the type checker failed: ${error.message}`));
+    worker.on('exit', (code) => ended(`the type checker exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+}

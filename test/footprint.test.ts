@@ -1,0 +1,88 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { KernelClient } from './support/kernel-client';
+
+/** Every process under pid (not pid itself), with its command line. */
+function descendants(pid: number): Array<{ pid: number; command: string }> {
+  const found: Array<{ pid: number; command: string }> = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      continue; // it ended meanwhile
+    }
+    for (const task of tasks) {
+      let children: number[] = [];
+      try {
+        children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        continue;
+      }
+      for (const child of children) {
+        let command = '';
+        try {
+          command = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        } catch {
+          continue;
+        }
+        found.push({ pid: child, command });
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+const isExecutor = (p: { command: string }) => /executor[/\\]child[/\\]child\.js/.test(p.command);
+
+describe('footprint: the TypeScript executor starts only when TypeScript needs it', function () {
+  this.timeout(120000);
+  let kernel: KernelClient;
+
+  before(async () => {
+    kernel = await KernelClient.start();
+  });
+  after(async () => {
+    await kernel?.close();
+  });
+
+  it('runs C, shell and line-magic cells, C completion and man pages without ever starting it', async () => {
+    const cpp = ['%%cpp hello.c', '%run gcc hello.c -o hello.exe', '%run ./hello.exe', '#include <stdio.h>', 'int main(){printf("hi\\n");}'].join('\n');
+    const c = await kernel.execute(cpp);
+    assert.equal(c.reply.content.status, 'ok');
+    assert.equal(KernelClient.streamText(c.outputs), 'hi\n');
+    const shell = await kernel.execute('!echo from-bash');
+    assert.equal(KernelClient.streamText(shell.outputs), 'from-bash\n');
+    assert.equal((await kernel.execute('%pwd')).reply.content.status, 'ok');
+    const partial = '%%cpp more.c\n#include <sys/socket.h>\nint s = sock';
+    const completion = await kernel.request('shell', 'complete_request', { code: partial, cursor_pos: partial.length });
+    assert.ok((completion.content.matches as string[]).includes('socket'), String(completion.content.matches));
+    const page = '%%cpp page.c\nint s = socket(AF_INET, SOCK_STREAM, 0);';
+    const inspection = await kernel.request('shell', 'inspect_request', { code: page, cursor_pos: page.indexOf('socket(') + 3, detail_level: 0 });
+    assert.equal(inspection.content.found, true);
+    const complete = await kernel.request('shell', 'is_complete_request', { code: cpp });
+    assert.equal(complete.content.status, 'complete');
+    assert.deepEqual(descendants(kernel.process.pid as number).filter(isExecutor), []);
+  });
+
+  it('starts it at the first TypeScript cell, which still reports its type errors', async () => {
+    const typed = await kernel.execute("const early: number = 'text';\nearly");
+    assert.equal(typed.reply.content.status, 'ok');
+    assert.equal(descendants(kernel.process.pid as number).filter(isExecutor).length, 1);
+    // The first cell does not wait for the type checker to load: its errors come with it or with the next cell.
+    const completion = await kernel.request('shell', 'complete_request', { code: 'earl', cursor_pos: 4 });
+    assert.ok((completion.content.matches as string[]).includes('early'), String(completion.content.matches));
+    const next = await kernel.execute('early.length');
+    const stderr = KernelClient.streamText(typed.outputs, 'stderr') + KernelClient.streamText(next.outputs, 'stderr');
+    const errors = stderr.match(/cell\[\d+\]:1:7 - error TS2322: Type 'string' is not assignable to type 'number'/g) ?? [];
+    assert.equal(errors.length, 1, stderr);
+    // Once the checker is loaded, a cell's type errors come before its own output.
+    const later = await kernel.execute("const late: string = 5;\nconsole.log('ran')");
+    const order = later.outputs.filter((m) => m.header.msg_type === 'stream').map((m) => `${String(m.content.name)}:${String(m.content.text)}`);
+    assert.match(order[0] ?? '', /^stderr:cell\[\d+\]:1:7 - error TS2322: Type 'number' is not assignable to type 'string'/);
+    assert.equal(KernelClient.streamText(later.outputs), 'ran\n');
+  });
+});

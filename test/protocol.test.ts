@@ -214,6 +214,9 @@ describe('iopub subscriptions (XPUB)', function () {
   });
 
   it('welcomes a late subscriber first, with the topic prefix it subscribed to', async () => {
+    // The shell queue runs in order: once this cell is idle, no earlier request (the start-up's
+    // repeated kernel_info) is left to publish a status between a subscription and its welcome.
+    await kernel.execute('');
     for (const prefix of ['', 'kernel.', '']) {
       const first = await firstMessageTo(prefix);
       assert.equal(first.header.msg_type, 'iopub_welcome');

@@ -76,6 +76,7 @@ export class CellInterpreter implements Interpreter {
       case 'line-magic':
         return this.runLineMagic(plan, sink);
       case 'typescript':
+        // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
         return this.executor.execute(plan.code, sink, interrupt, { allowStdin: request.allowStdin, cwd: this.cwd });
     }
   }

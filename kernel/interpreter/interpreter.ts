@@ -43,7 +43,12 @@ export interface LanguageFacts {
 export interface Interpreter {
   /** The language facts of kernel_info; cheap (loads no compiler), asked for on every kernel_info_request. */
   languageFacts(): LanguageFacts;
-  /** Runs one cell. Aborting `interrupt` interrupts it; the promise still settles. */
+  /**
+   * Runs one cell. Aborting `interrupt` interrupts it; the promise still settles.
+   * Each shell of the kernel (the main one and every subshell) calls it for
+   * one cell at a time, but shells call it at the same time as each other:
+   * the interpreter itself orders what cannot run side by side.
+   */
   execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome>;
   /** user_expressions of execute_request, evaluated after the cell. */
   evaluateExpressions(expressions: Record<string, string>): Promise<Record<string, ExpressionResult>>;

@@ -5,6 +5,8 @@ import { executeRequest } from './execute';
 import { historyRequest } from './history';
 import { completeRequest, inspectRequest, isCompleteRequest } from './introspection';
 import { kernelInfoRequest } from './kernel-info';
+import { createSubshellRequest, deleteSubshellRequest, listSubshellRequest } from './subshells';
+import { usageRequest } from './usage';
 
 /** msg_type → handler, per channel. Anything else is logged and ignored. */
 export const shellHandlers: HandlerTable = {
@@ -25,4 +27,8 @@ export const controlHandlers: HandlerTable = {
   kernel_info_request: kernelInfoRequest,
   interrupt_request: interruptRequest,
   shutdown_request: shutdownRequest,
+  create_subshell_request: createSubshellRequest,
+  delete_subshell_request: deleteSubshellRequest,
+  list_subshell_request: listSubshellRequest,
+  usage_request: usageRequest,
 };

@@ -9,6 +9,7 @@ import { listStarted } from '../runner/registry';
 import { shutdownRunner } from '../runner/shutdown';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
+import type { CommMessage, OpenComm } from '../interpreter/comm';
 import { runCommandStep } from './command-step';
 import { languageFacts } from './language-facts';
 import { compileRunCommands } from '../cells/compile-run';
@@ -158,6 +159,16 @@ export class CellInterpreter implements Interpreter {
 
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
     return inspectCode(code, cursorPos, detailLevel, this.executor);
+  }
+
+  /** Comms live in the TypeScript executor; with none running, a frontend's comm_open has no target and is closed. */
+  async onComm(message: CommMessage, sink: OutputSink): Promise<void> {
+    if (await this.executor.handleComm(message, sink)) return;
+    if (message.kind === 'open') sink.comm?.({ kind: 'close', commId: message.commId, data: {} });
+  }
+
+  openComms(targetName?: string): Promise<OpenComm[]> {
+    return this.executor.openComms(targetName);
   }
 
   isComplete(code: string): Promise<Completeness> {

@@ -1,3 +1,4 @@
+import type { CommMessage, OpenComm } from './comm';
 import type { OutputSink } from './output-sink';
 import type { CellOutcome, CellRequest, ExpressionResult } from './outcome';
 
@@ -55,6 +56,14 @@ export interface Interpreter {
   complete(code: string, cursorPos: number): Promise<CompletionResult>;
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult>;
   isComplete(code: string): Promise<Completeness>;
+  /**
+   * A comm message from a frontend. What the kernel's side sends back (and
+   * prints) goes through `sink`; the promise settles once it has been handled.
+   * Without it, the session closes every comm a frontend opens.
+   */
+  onComm?(message: CommMessage, sink: OutputSink): Promise<void>;
+  /** The comms open now, for comm_info_request; only those of `targetName` when given. */
+  openComms?(targetName?: string): Promise<OpenComm[]>;
   /** Called once the first kernel_info_reply is out: a chance to start slow parts (the TypeScript executor) early. */
   prepare?(): void;
   /** Ends every process the interpreter started; with restart, gets ready to run cells again from a clean state. */

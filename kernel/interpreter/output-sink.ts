@@ -1,3 +1,5 @@
+import type { CommMessage } from './comm';
+
 /** A MIME bundle as Jupyter sends it: { 'text/plain': '…', 'text/html': '…' }. */
 export type MimeBundle = Record<string, unknown>;
 export type Metadata = Record<string, unknown>;
@@ -17,6 +19,8 @@ export interface OutputSink {
   updateDisplay(displayId: string, data: MimeBundle, metadata?: Metadata): void;
   clearOutput(wait: boolean): void;
   executeResult(data: MimeBundle, metadata?: Metadata): void;
+  /** Sends a comm message of the kernel's side to the frontend (a sink that has no frontend drops it). */
+  comm?(message: CommMessage): void;
   /** input_request; resolves to the user's reply. Rejects with StdinNotAllowedError when !allowStdin. */
   input(prompt: string, password?: boolean): Promise<string>;
 }

@@ -166,6 +166,8 @@ export type IopubContent = {
   execute_result: { data: MimeData; metadata: JsonMap; execution_count: number };
   error: ErrorContent;
   clear_output: { wait: boolean };
+  comm_open: CommOpen;
+  comm_msg: CommMessage;
   comm_close: CommMessage;
   shutdown_reply: ShutdownReply;
   /** Sent to each new iopub subscription (protocol 5.5), with the topic prefix it subscribed to. */

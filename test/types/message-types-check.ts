@@ -50,6 +50,8 @@ type JupyterLabIopub = Covering<
     execute_result: KernelMessage.IExecuteResultMsg['content'];
     error: KernelMessage.IErrorMsg['content'];
     clear_output: KernelMessage.IClearOutputMsg['content'];
+    comm_open: KernelMessage.ICommOpenMsg<'iopub'>['content'];
+    comm_msg: KernelMessage.ICommMsgMsg<'iopub'>['content'];
     comm_close: KernelMessage.ICommCloseMsg<'iopub'>['content'];
   }
 >;

@@ -8,6 +8,7 @@ import { builtinDeclarations } from './builtins-dts';
 import { installBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
+import { CommRegistry, commOrigin } from './comm-api';
 import { completenessOf } from './completeness';
 import { NotebookLanguage } from './language-service';
 import type { ClientMessage, ClientRequest } from '../protocol';
@@ -18,10 +19,11 @@ const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
 const sleeps = new SleepTimers();
 const language = new NotebookLanguage(builtinDeclarations(libcSourceModule()));
 const runner = new CellRunner(channel, language, sleeps);
+const comms = new CommRegistry(({ origin, comm }) => channel.emit({ kind: 'comm', origin, comm }));
 let cells: Promise<unknown> = Promise.resolve();
 
 writeStdioDirectly();
-installBuiltins(globalThis, { channel, sleeps });
+installBuiltins(globalThis, { channel, sleeps, comms });
 
 // Interrupts are for one cell: a SIGINT handled late, or a request that crossed the reply, must not stop the next.
 let runningId: number | undefined;
@@ -64,7 +66,8 @@ async function handle(request: ClientRequest): Promise<void> {
         runningId = request.id;
         let outcome;
         try {
-          outcome = await runner.execute(request.code, request.cellName, request.cwd);
+          // What the cell's comms send, even from a timer later, names this request as its origin.
+          outcome = await commOrigin.run(request.id, () => runner.execute(request.code, request.cellName, request.cwd));
         } finally {
           runningId = undefined;
         }
@@ -84,6 +87,21 @@ async function handle(request: ClientRequest): Promise<void> {
       }
       case 'isComplete':
         channel.reply<'isComplete'>(request.id, completenessOf(request.code), false);
+        break;
+      case 'comm':
+        commOrigin.run(request.id, () => {
+          try {
+            comms.receive(request.comm);
+          } catch (error) {
+            // A handler's error is the cells' bug, shown like a stray one; the comm request itself is done.
+            console.error(`Error in a comm handler: ${(error as Error)?.stack ?? String(error)}`);
+          }
+        });
+        // Fenced: what the handler printed or sent is delivered before the request ends.
+        channel.reply<'comm'>(request.id, null, true);
+        break;
+      case 'openComms':
+        channel.reply<'openComms'>(request.id, comms.list(request.targetName), false);
         break;
     }
   } catch (error) {

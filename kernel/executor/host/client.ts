@@ -6,6 +6,7 @@ import { StdinNotAllowedError } from '../../interpreter/output-sink';
 import { enterIsolation } from '../../runner/isolation';
 import type { Completeness, CompletionResult, InspectionResult } from '../../interpreter/interpreter';
 import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
+import type { CommMessage, OpenComm } from '../../interpreter/comm';
 import { FencedOutput, type StreamName } from './fenced-output';
 import { OutputCap } from './output-cap';
 import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from '../protocol';
@@ -77,6 +78,8 @@ export class ExecutorClient {
   private readonly interruptGraceMs: number;
   private diedWhileIdle: string | undefined;
   private outputCap = new OutputCap();
+  /** The sink of each request (cell or comm message) in flight, for the comm messages it causes. */
+  private readonly originSinks = new Map<number, OutputSink>();
 
   constructor(options: ExecutorClientOptions = {}) {
     this.interruptGraceMs = options.interruptGraceMs ?? 2000;
@@ -115,6 +118,37 @@ export class ExecutorClient {
 
   isComplete(code: string): Promise<Completeness> {
     return this.request<'isComplete'>({ type: 'isComplete', code }, () => ({ status: 'unknown' }));
+  }
+
+  /** True while an executor process is up (comms live in it). */
+  get running(): boolean {
+    return this.executor !== undefined;
+  }
+
+  /**
+   * A frontend's comm message for the cells' comms. The comm messages it
+   * causes go to `sink`. False when no executor runs (so no comm or target
+   * of the cells exists).
+   */
+  async handleComm(comm: CommMessage, sink: OutputSink): Promise<boolean> {
+    const executor = this.executor;
+    if (!executor) return false;
+    let id: number | undefined;
+    try {
+      await this.send<'comm'>(executor, { type: 'comm', comm }, () => null, (requestId) => {
+        id = requestId;
+        this.originSinks.set(requestId, sink);
+      });
+    } finally {
+      if (id !== undefined) this.originSinks.delete(id);
+    }
+    return true;
+  }
+
+  /** The cells' open comms (none when no executor runs). */
+  openComms(targetName?: string): Promise<OpenComm[]> {
+    if (!this.executor) return Promise.resolve([]);
+    return this.request<'openComms'>({ type: 'openComms', targetName }, () => []);
   }
 
   /** Ends the executor; the next cell starts a fresh one with no state. */
@@ -175,9 +209,13 @@ export class ExecutorClient {
         reason.startsWith('KeyboardInterrupt: ')
           ? keyboardInterrupt(reason.slice('KeyboardInterrupt: '.length))
           : { status: 'error', ename: 'ExecutorDied', evalue: reason, traceback: [`ExecutorDied: ${reason}`] },
-        (id) => (requestId = id),
+        (id) => {
+          requestId = id;
+          this.originSinks.set(id, sink);
+        },
       );
     } finally {
+      if (requestId !== undefined) this.originSinks.delete(requestId);
       const cut = this.outputCap.note();
       if (cut) sink.stream('stderr', `${cut}\n`);
       interrupt.removeEventListener('abort', onAbort);
@@ -306,6 +344,12 @@ export class ExecutorClient {
             message: (error as Error)?.message ?? String(error),
           }),
       );
+      return;
+    }
+    if (event.kind === 'comm') {
+      // Parented to what caused it; a comm message from later work goes with the last cell.
+      const target = (event.origin !== undefined ? this.originSinks.get(event.origin) : undefined) ?? sink;
+      target?.comm?.(event.comm);
       return;
     }
     if (!sink) return;

@@ -1,5 +1,5 @@
 import type { HandlerTable } from '../request';
-import { commIgnored, commInfoRequest, commOpen } from './comm';
+import { commClose, commInfoRequest, commMsg, commOpen } from './comm';
 import { interruptRequest, shutdownRequest } from './control';
 import { executeRequest } from './execute';
 import { historyRequest } from './history';
@@ -18,8 +18,8 @@ export const shellHandlers: HandlerTable = {
   history_request: historyRequest,
   comm_info_request: commInfoRequest,
   comm_open: commOpen,
-  comm_msg: commIgnored,
-  comm_close: commIgnored,
+  comm_msg: commMsg,
+  comm_close: commClose,
   shutdown_request: shutdownRequest,
 };
 

@@ -25,7 +25,7 @@ describe('protocol over real ZeroMQ sockets', function () {
     for (const channel of ['shell', 'control'] as const) {
       const reply = await kernel.request(channel, 'kernel_info_request', {});
       assert.equal(reply.header.msg_type, 'kernel_info_reply');
-      assert.equal(reply.content.protocol_version, '5.3');
+      assert.equal(reply.content.protocol_version, '5.5');
       assert.equal(reply.content.implementation, 'sockbook');
       const info = reply.content.language_info as Record<string, unknown>;
       assert.equal(info.name, 'typescript');

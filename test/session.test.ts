@@ -233,13 +233,14 @@ describe('session (in process, fake transport and interpreter)', () => {
     const { reply } = await kernel.done(kernel.send('shell', 'kernel_info_request'));
     assert.deepEqual(reply.content, {
       status: 'ok',
-      protocol_version: '5.3',
+      protocol_version: '5.5',
       implementation: 'fake',
       implementation_version: '1.0',
       language_info: { name: 'fake', version: '1', mimetype: 'text/plain', file_extension: '.txt', pygments_lexer: 'text', codemirror_mode: 'text' },
       banner: 'a fake interpreter',
       help_links: [],
       debugger: false,
+      supported_features: ['kernel subshells'],
     });
   });
 

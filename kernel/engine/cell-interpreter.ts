@@ -12,6 +12,7 @@ import type { Completeness, CompletionResult, InspectionResult, Interpreter, Lan
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 import { errorOutcome as error, interruptOutcome } from '../interpreter/outcome';
 import type * as CommandStep from './command-step';
+import type { CommMessage, OpenComm } from '../interpreter/comm';
 import { languageFacts } from './language-facts';
 import type * as CompileRun from '../cells/compile-run';
 import type { MagicDialect } from '../cells/dialect';
@@ -123,6 +124,7 @@ export class CellInterpreter implements Interpreter {
       case 'line-magic':
         return this.runLineMagic(plan, sink);
       case 'typescript':
+        // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
         return this.executor.execute(plan.code, sink, interrupt, {
           allowStdin: request.allowStdin,
           cwd: this.cwd,
@@ -214,6 +216,16 @@ export class CellInterpreter implements Interpreter {
 
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
     return codeHelp().inspectCode(code, cursorPos, detailLevel, this.typescriptHelp);
+  }
+
+  /** Comms live in the TypeScript executor; with none running, a frontend's comm_open has no target and is closed. */
+  async onComm(message: CommMessage, sink: OutputSink): Promise<void> {
+    if (await this.executor.handleComm(message, sink)) return;
+    if (message.kind === 'open') sink.comm?.({ kind: 'close', commId: message.commId, data: {} });
+  }
+
+  openComms(targetName?: string): Promise<OpenComm[]> {
+    return this.executor.openComms(targetName);
   }
 
   isComplete(code: string): Promise<Completeness> {

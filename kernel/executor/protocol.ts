@@ -5,6 +5,7 @@
 import type { MimeBundle, Metadata } from '../interpreter/mime';
 import type { CellOutcome, ExpressionResult } from '../interpreter/outcome';
 import type { Completeness, CompletionResult, InspectionResult } from '../interpreter/interpreter';
+import type { CommMessage, OpenComm } from '../interpreter/comm';
 
 /** Environment variable carrying the per-child nonce used in fence markers. */
 export const FENCE_NONCE_ENV = 'SOCKBOOK_EXECUTOR_FENCE';
@@ -23,14 +24,19 @@ export type CellEvent =
   | { kind: 'update'; displayId: string; data: MimeBundle; metadata: Metadata }
   | { kind: 'clear'; wait: boolean }
   | { kind: 'result'; data: MimeBundle; metadata: Metadata }
-  | { kind: 'input'; requestId: number; prompt: string; password: boolean };
+  | { kind: 'input'; requestId: number; prompt: string; password: boolean }
+  /** A comm message of the cells' side; `origin` is the request (a cell, or a frontend's comm message) it came from. */
+  | { kind: 'comm'; origin?: number; comm: CommMessage };
 
 export type ClientRequest =
   | { type: 'execute'; id: number; code: string; cellName: string; cwd: string }
   | { type: 'expressions'; id: number; expressions: Record<string, string> }
   | { type: 'complete'; id: number; code: string; cursorPos: number }
   | { type: 'inspect'; id: number; code: string; cursorPos: number; detailLevel: number }
-  | { type: 'isComplete'; id: number; code: string };
+  | { type: 'isComplete'; id: number; code: string }
+  /** A frontend's comm message, for the comm or target the cells registered. */
+  | { type: 'comm'; id: number; comm: CommMessage }
+  | { type: 'openComms'; id: number; targetName?: string };
 
 /** The reply each request type gets. */
 export interface ReplyTypes {
@@ -39,6 +45,8 @@ export interface ReplyTypes {
   complete: CompletionResult;
   inspect: InspectionResult;
   isComplete: Completeness;
+  comm: null;
+  openComms: OpenComm[];
 }
 
 export type InputReply =

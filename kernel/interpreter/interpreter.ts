@@ -1,3 +1,4 @@
+import type { CommMessage, OpenComm } from './comm';
 import type { OutputSink } from './output-sink';
 import type { CellOutcome, CellRequest, ExpressionResult } from './outcome';
 
@@ -43,13 +44,26 @@ export interface LanguageFacts {
 export interface Interpreter {
   /** The language facts of kernel_info; cheap (loads no compiler), asked for on every kernel_info_request. */
   languageFacts(): LanguageFacts;
-  /** Runs one cell. Aborting `interrupt` interrupts it; the promise still settles. */
+  /**
+   * Runs one cell. Aborting `interrupt` interrupts it; the promise still settles.
+   * Each shell of the kernel (the main one and every subshell) calls it for
+   * one cell at a time, but shells call it at the same time as each other:
+   * the interpreter itself orders what cannot run side by side.
+   */
   execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome>;
   /** user_expressions of execute_request, evaluated after the cell. */
   evaluateExpressions(expressions: Record<string, string>): Promise<Record<string, ExpressionResult>>;
   complete(code: string, cursorPos: number): Promise<CompletionResult>;
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult>;
   isComplete(code: string): Promise<Completeness>;
+  /**
+   * A comm message from a frontend. What the kernel's side sends back (and
+   * prints) goes through `sink`; the promise settles once it has been handled.
+   * Without it, the session closes every comm a frontend opens.
+   */
+  onComm?(message: CommMessage, sink: OutputSink): Promise<void>;
+  /** The comms open now, for comm_info_request; only those of `targetName` when given. */
+  openComms?(targetName?: string): Promise<OpenComm[]>;
   /** Called once the first kernel_info_reply is out: a chance to start slow parts (the TypeScript executor) early. */
   prepare?(): void;
   /** Ends every process the interpreter started; with restart, gets ready to run cells again from a clean state. */

@@ -1,3 +1,4 @@
+import type { CommMessage } from './comm';
 import type { Metadata, MimeBundle } from './mime';
 
 // Kept so importers of the sink can name its bundle types from here too.
@@ -18,6 +19,8 @@ export interface OutputSink {
   updateDisplay(displayId: string, data: MimeBundle, metadata?: Metadata): void;
   clearOutput(wait: boolean): void;
   executeResult(data: MimeBundle, metadata?: Metadata): void;
+  /** Sends a comm message of the kernel's side to the frontend (a sink that has no frontend drops it). */
+  comm?(message: CommMessage): void;
   /** input_request; resolves to the user's reply. Rejects with StdinNotAllowedError when !allowStdin. */
   input(prompt: string, password?: boolean): Promise<string>;
 }

@@ -1,3 +1,4 @@
+import type { CommMessage } from '../interpreter/comm';
 import { MimeBundle, Metadata, OutputSink, StdinNotAllowedError } from '../interpreter/output-sink';
 import type { IopubContent, IopubType } from '../wire/content';
 import type { Request } from './request';
@@ -5,10 +6,14 @@ import { jsonMap, mimeData } from './wire-values';
 
 export type AskInput = (request: Request, prompt: string, password: boolean) => Promise<string>;
 
-/** OutputSink for one execute_request: everything goes to iopub with the request as parent, nothing when silent. */
+/**
+ * OutputSink for one request (an execute_request, or a frontend's comm
+ * message whose handler shows something): everything goes to iopub with the
+ * request as parent; outputs are left out when silent, comm messages never.
+ */
 export class IopubSink implements OutputSink {
   constructor(
-    private readonly request: Request<'execute_request'>,
+    private readonly request: Request,
     private readonly options: { silent: boolean; allowStdin: boolean; executionCount: number; askInput: AskInput },
   ) {}
 
@@ -38,6 +43,12 @@ export class IopubSink implements OutputSink {
 
   executeResult(data: MimeBundle, metadata: Metadata = {}): void {
     this.publish('execute_result', { data: mimeData(data), metadata: jsonMap(metadata), execution_count: this.options.executionCount });
+  }
+
+  comm(message: CommMessage): void {
+    const data = jsonMap(message.data);
+    if (message.kind === 'open') void this.request.publish('comm_open', { comm_id: message.commId, target_name: message.targetName, data });
+    else void this.request.publish(message.kind === 'msg' ? 'comm_msg' : 'comm_close', { comm_id: message.commId, data });
   }
 
   input(prompt: string, password = false): Promise<string> {

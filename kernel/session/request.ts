@@ -1,4 +1,4 @@
-import type { IopubContent, IopubType, Received, ReplyContent, ReplyType, RequestType } from '../wire/content';
+import type { IopubContent, IopubType, Received, ReplyContent, ReplyType, RequestType, UsageReply } from '../wire/content';
 import type { JsonMap } from '../wire/json';
 import type { Message } from '../wire/message';
 import type { RoutedChannel } from '../transport/channels';
@@ -10,7 +10,7 @@ export interface Request<T extends RequestType = RequestType> {
   readonly channel: RoutedChannel;
   readonly message: Message;
   readonly content: Received<T>;
-  /** Arrival order among shell requests (for stop_on_error aborts). */
+  /** Arrival order among the requests of its shell (for stop_on_error aborts). */
   readonly sequence: number;
   /** Sends `<type>` on the request's channel, to its sender, with the request as parent. */
   reply<R extends ReplyType>(msgType: R, content: ReplyContent[R]): Promise<void>;
@@ -18,24 +18,40 @@ export interface Request<T extends RequestType = RequestType> {
   publish<P extends IopubType>(msgType: P, content: IopubContent[P], metadata?: JsonMap): Promise<void>;
 }
 
-/** The kernel state handlers share. */
-export interface KernelContext {
+/** The kernel's subshells (JEP 91), created and deleted on the control channel. */
+export interface Subshells {
+  /** Starts a subshell with a queue of its own; returns its id. */
+  create(): string;
+  /** False when there is no such subshell. Its requests already queued still run. */
+  delete(subshellId: string): boolean;
+  list(): string[];
+}
+
+/** What every shell of the kernel shares. */
+export interface KernelServices {
   readonly interpreter: Interpreter;
+  readonly subshells: Subshells;
+  /** Interrupts every shell's running cell and open input question. */
+  interrupt(): void;
+  /** The kernel's CPU and memory (its whole process tree) and the host's. */
+  usage(): Promise<UsageReply>;
+  /** Ends the kernel process after the reply is sent. */
+  shutdown(restart: boolean): Promise<void>;
+  log(text: string): void;
+}
+
+/** The state handlers share: the kernel's, and that of the shell (main shell or subshell) the request is for. */
+export interface KernelContext extends KernelServices {
   readonly history: HistoryStore;
   executionCount: number;
-  /** Shell requests that arrived up to this sequence number are aborted (stop_on_error). */
+  /** This shell's requests that arrived up to this sequence number are aborted (stop_on_error). */
   abortThrough: number;
-  /** Sequence number of the latest shell request received. */
+  /** Sequence number of the latest request this shell received. */
   readonly lastSequence: number;
-  /** Interrupts the running cell, if any. */
-  interrupt(): void;
   /** Starts a cell: returns the signal its interrupt aborts. */
   beginCell(): AbortSignal;
   endCell(): void;
   askInput(request: Request, prompt: string, password: boolean): Promise<string>;
-  /** Ends the kernel process after the reply is sent. */
-  shutdown(restart: boolean): Promise<void>;
-  log(text: string): void;
 }
 
 export type Handler<T extends RequestType> = (request: Request<T>, kernel: KernelContext) => Promise<void>;

@@ -1,16 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Channels, OutgoingChannel, RoutedChannel } from '../transport/channels';
 import { decodeMessage, encodeMessage, newHeader, WireError } from '../wire/codec';
-import type { IopubContent, IopubType, ReplyContent, ReplyType, RequestType, StdinRequestContent } from '../wire/content';
+import type { ErrorReply, IopubContent, IopubType, ReplyContent, ReplyType, RequestType, StdinRequestContent } from '../wire/content';
 import type { JsonMap } from '../wire/json';
 import type { JsonObject, Message } from '../wire/message';
 import { isReceivedType, readContent } from '../wire/read-content';
 import type { Signer } from '../wire/signer';
 import { controlHandlers, shellHandlers } from './handlers';
-import { HistoryStore } from './history';
 import type { Interpreter } from '../interpreter/interpreter';
-import { INPUT_INTERRUPTED, KeyboardInterrupt } from '../interpreter/keyboard-interrupt';
-import type { Handler, HandlerTable, KernelContext, Request } from './request';
-import { StdinBroker } from './stdin-broker';
+import { ProcessUsage } from './process-usage';
+import type { Handler, HandlerTable, KernelServices, Request, Subshells } from './request';
+import { Shell } from './shell';
 
 export interface SessionOptions {
   channels: Channels;
@@ -26,26 +26,48 @@ function handles(table: HandlerTable, msgType: string): msgType is RequestType {
 }
 
 /**
- * Dispatch by msg_type, status around every request, the shell queue and the
- * state handlers share. Shell requests run one at a time in arrival order;
- * control requests run at once, even while a cell runs.
+ * Dispatch by msg_type, status around every request, and the kernel's
+ * shells. Each shell (the main one, and every subshell a client created)
+ * runs its requests one at a time in arrival order, and shells run at the
+ * same time as each other; control requests run at once, even while cells
+ * run.
  */
-export class Session implements KernelContext {
+export class Session implements KernelServices {
   readonly interpreter: Interpreter;
-  readonly history = new HistoryStore();
-  executionCount = 0;
-  abortThrough = 0;
-  lastSequence = 0;
+  readonly subshells: Subshells;
+  readonly main: Shell;
   private readonly id = newHeader('', '').msg_id;
-  private shellTail: Promise<void> = Promise.resolve();
-  private cell: AbortController | null = null;
+  private readonly children = new Map<string, Shell>();
+  /** Deleted subshells whose queued requests have not all run yet. */
+  private readonly retired = new Set<Shell>();
   /** Set once shutdown has begun: requests still queued then are not run. */
   private ending = false;
-  private readonly stdin: StdinBroker;
+  private readonly processUsage = new ProcessUsage(process.pid);
 
   constructor(private readonly options: SessionOptions) {
     this.interpreter = options.interpreter;
-    this.stdin = new StdinBroker((request, prompt, password) => this.askOnStdin(request, { prompt, password }));
+    this.main = this.newShell(null);
+    this.subshells = {
+      create: () => {
+        const subshellId = randomUUID();
+        this.children.set(subshellId, this.newShell(subshellId));
+        return subshellId;
+      },
+      delete: (subshellId) => {
+        const shell = this.children.get(subshellId);
+        if (!shell) return false;
+        this.children.delete(subshellId);
+        // What it already queued still runs, and an interrupt still reaches it.
+        this.retired.add(shell);
+        void shell.drained().then(() => this.retired.delete(shell));
+        return true;
+      },
+      list: () => [...this.children.keys()],
+    };
+  }
+
+  private newShell(subshellId: string | null): Shell {
+    return new Shell(subshellId, this, (request, prompt, password) => this.askOnStdin(request, { prompt, password }));
   }
 
   log(text: string): void {
@@ -73,7 +95,7 @@ export class Session implements KernelContext {
     }
     const msgType = message.header.msg_type;
     if (channel === 'stdin') {
-      if (msgType === 'input_reply') this.stdin.answer(this.read('input_reply', message.content).value ?? '');
+      if (msgType === 'input_reply') this.answerInput(message);
       return;
     }
     const table = channel === 'shell' ? shellHandlers : controlHandlers;
@@ -84,22 +106,37 @@ export class Session implements KernelContext {
     this.dispatch(channel, message, msgType, table);
   }
 
+  /** Interrupts the kernel: every shell's running cell, and every open input question. */
   interrupt(): void {
-    this.cell?.abort();
-    this.stdin.cancel(new KeyboardInterrupt(INPUT_INTERRUPTED));
+    for (const shell of [this.main, ...this.children.values(), ...this.retired]) shell.interruptHere();
   }
 
-  beginCell(): AbortSignal {
-    this.cell = new AbortController();
-    return this.cell.signal;
+  usage() {
+    return this.processUsage.measure();
   }
 
-  endCell(): void {
-    this.cell = null;
+  /** The shell a shell message names in its header (JEP 91); undefined for an id that names none. */
+  private shellFor(message: Message): Shell | undefined {
+    const subshellId = message.header.subshell_id;
+    if (subshellId === undefined || subshellId === null) return this.main;
+    return typeof subshellId === 'string' ? this.children.get(subshellId) : undefined;
   }
 
-  askInput(request: Request, prompt: string, password: boolean): Promise<string> {
-    return this.stdin.ask(request, prompt, password);
+  /**
+   * An input_reply goes to the shell its header names; a client that leaves
+   * the subshell out answers the main shell's question, or else the one
+   * subshell that waits.
+   */
+  private answerInput(message: Message): void {
+    const value = this.read('input_reply', message.content).value ?? '';
+    const named = message.header.subshell_id;
+    const shell =
+      typeof named === 'string'
+        ? this.children.get(named)
+        : this.main.waitingForInput
+          ? this.main
+          : [...this.children.values()].find((child) => child.waitingForInput);
+    shell?.answerInput(value);
   }
 
   async shutdown(restart: boolean): Promise<void> {
@@ -118,25 +155,45 @@ export class Session implements KernelContext {
   private dispatch<T extends RequestType>(channel: RoutedChannel, message: Message, msgType: T, table: HandlerTable): void {
     const handler: Handler<T> | undefined = table[msgType];
     if (!handler) return;
-    const sequence = channel === 'shell' ? ++this.lastSequence : 0;
+    const shell = channel === 'shell' ? this.shellFor(message) : this.main;
+    if (!shell) {
+      void this.refuseUnknownSubshell(channel, message);
+      return;
+    }
     const request: Request<T> = {
       channel,
       message,
       content: this.read(msgType, message.content),
-      sequence,
+      sequence: channel === 'shell' ? shell.receive() : 0,
       reply: (replyType, content) => this.send(channel, message.identities, message, replyType, content),
       publish: (iopubType, content, metadata) => this.publish(message, iopubType, content, metadata),
     };
-    if (channel === 'control') void this.handle(request, handler);
-    else this.shellTail = this.shellTail.then(() => this.handle(request, handler));
+    if (channel === 'control') void this.handle(request, handler, shell);
+    else shell.enqueue(() => this.handle(request, handler, shell));
   }
 
-  private async handle<T extends RequestType>(request: Request<T>, handler: Handler<T>): Promise<void> {
+  /** A request for a subshell that does not exist (or no longer does) is answered with an error, as JEP 91 asks. */
+  private async refuseUnknownSubshell(channel: RoutedChannel, message: Message): Promise<void> {
+    const { msg_type: msgType, subshell_id: subshellId } = message.header;
+    this.log(`${msgType} names subshell ${JSON.stringify(subshellId)}, which does not exist`);
+    if (!msgType.endsWith('_request')) return;
+    const error: ErrorReply = {
+      status: 'error',
+      ename: 'SubshellNotFound',
+      evalue: `there is no subshell ${JSON.stringify(subshellId)}`,
+      traceback: [],
+    };
+    await this.publish(message, 'status', { execution_state: 'busy' });
+    await this.send(channel, message.identities, message, msgType.replace(/_request$/, '_reply'), error);
+    await this.publish(message, 'status', { execution_state: 'idle' });
+  }
+
+  private async handle<T extends RequestType>(request: Request<T>, handler: Handler<T>, shell: Shell): Promise<void> {
     // The kernel process ends right after shutdown; a cell started now could outlive the interpreter's shutdown.
     if (this.ending) return;
     await this.publish(request.message, 'status', { execution_state: 'busy' });
     try {
-      await handler(request, this);
+      await handler(request, shell);
     } catch (error) {
       this.log(`${request.message.header.msg_type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -158,7 +215,7 @@ export class Session implements KernelContext {
     return this.send('iopub', [topic], null, 'iopub_welcome', { subscription: topic.toString('utf8') });
   }
 
-  private send<C extends ReplyContent[ReplyType] | IopubContent[IopubType] | StdinRequestContent['input_request']>(
+  private send<C extends ReplyContent[ReplyType] | ErrorReply | IopubContent[IopubType] | StdinRequestContent['input_request']>(
     channel: OutgoingChannel,
     identities: Buffer[],
     parent: Message | null,

@@ -17,6 +17,10 @@ export class StdinBroker {
     });
   }
 
+  get waiting(): boolean {
+    return this.pending !== null;
+  }
+
   /** The value of an input_reply; ignored when no question is open. */
   answer(value: string): void {
     if (!this.pending) return;

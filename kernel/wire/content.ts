@@ -51,6 +51,10 @@ export type RequestContent = {
   comm_close: CommMessage;
   shutdown_request: { restart: boolean };
   interrupt_request: EmptyContent;
+  create_subshell_request: EmptyContent;
+  delete_subshell_request: { subshell_id: string };
+  list_subshell_request: EmptyContent;
+  usage_request: EmptyContent;
 };
 
 /** What the stdin channel brings back. */
@@ -103,6 +107,8 @@ export type KernelInfoReply = {
   banner: string;
   help_links: { text: string; url: string }[];
   debugger: boolean;
+  /** Optional protocol features the kernel implements (JEP 92), e.g. 'kernel subshells'. */
+  supported_features: string[];
 };
 
 export type IsCompleteReply =
@@ -116,6 +122,21 @@ export type HistoryRows = [number, number, string][] | [number, number, [string,
 
 export type ShutdownReply = { status: 'ok'; restart: boolean };
 
+/** Any reply may instead say that the request failed. */
+export type ErrorReply = { status: 'error' } & ErrorContent;
+
+/** usage_reply, in ipykernel's shape: the kernel's process tree and the host. Memory in bytes, CPU in percent of one core. */
+export type UsageReply = {
+  hostname: string;
+  pid: number;
+  kernel_cpu: number;
+  kernel_memory: number;
+  /** Left out when there is no measurement yet (as ipykernel does). */
+  host_cpu_percent?: number;
+  cpu_count: number;
+  host_virtual_memory: { [field: string]: number };
+};
+
 /** Replies on shell and control, each to its `<name>_request`. */
 export type ReplyContent = {
   execute_reply: ExecuteReply;
@@ -127,6 +148,10 @@ export type ReplyContent = {
   comm_info_reply: { status: 'ok'; comms: { [commId: string]: { target_name: string } } };
   shutdown_reply: ShutdownReply;
   interrupt_reply: { status: 'ok' };
+  create_subshell_reply: { status: 'ok'; subshell_id: string };
+  delete_subshell_reply: { status: 'ok' } | ErrorReply;
+  list_subshell_reply: { status: 'ok'; subshell_id: string[] };
+  usage_reply: UsageReply;
 };
 
 export type ExecutionState = 'starting' | 'busy' | 'idle';
@@ -141,6 +166,8 @@ export type IopubContent = {
   execute_result: { data: MimeData; metadata: JsonMap; execution_count: number };
   error: ErrorContent;
   clear_output: { wait: boolean };
+  comm_open: CommOpen;
+  comm_msg: CommMessage;
   comm_close: CommMessage;
   shutdown_reply: ShutdownReply;
   /** Sent to each new iopub subscription (protocol 5.5), with the topic prefix it subscribed to. */

@@ -1,6 +1,6 @@
 /** Jupyter messaging protocol shapes (https://jupyter-client.readthedocs.io/en/latest/messaging.html). */
 
-export const PROTOCOL_VERSION = '5.3';
+export const PROTOCOL_VERSION = '5.5';
 
 export interface Header {
   msg_id: string;
@@ -9,6 +9,8 @@ export interface Header {
   date: string;
   msg_type: string;
   version: string;
+  /** The subshell a shell or stdin message is for (protocol 5.5); absent or null: the main shell. */
+  subshell_id?: string | null;
 }
 
 export type JsonObject = Record<string, unknown>;

@@ -61,6 +61,10 @@ const readers: { readonly [T in ReceivedType]: FieldReaders<ReceivedContent[T]> 
   comm_close: { comm_id: string, data: object },
   shutdown_request: { restart: boolean },
   interrupt_request: {},
+  create_subshell_request: {},
+  delete_subshell_request: { subshell_id: string },
+  list_subshell_request: {},
+  usage_request: {},
   input_reply: { value: string },
 };
 

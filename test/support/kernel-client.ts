@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zmq from 'zeromq';
 import { decodeMessage, encodeMessage, newHeader } from '../../kernel/wire/codec';
-import type { JsonObject, Message } from '../../kernel/wire/message';
+import type { Header, JsonObject, Message } from '../../kernel/wire/message';
 import { Signer } from '../../kernel/wire/signer';
 import { projectRoot } from '../../kernel/paths';
 
@@ -178,14 +178,15 @@ export class KernelClient {
     return next;
   }
 
-  message(msgType: string, content: JsonObject, signer: Signer = this.signer): { frames: Buffer[]; msgId: string } {
-    const header = newHeader(msgType, this.session, 'test');
+  /** `extra` adds header fields, e.g. `subshell_id` (protocol 5.5). */
+  message(msgType: string, content: JsonObject, signer: Signer = this.signer, extra: Partial<Header> = {}): { frames: Buffer[]; msgId: string } {
+    const header = { ...newHeader(msgType, this.session, 'test'), ...extra };
     const frames = encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, signer);
     return { frames, msgId: header.msg_id };
   }
 
-  async send(channel: Channel, msgType: string, content: JsonObject, signer?: Signer): Promise<string> {
-    const { frames, msgId } = this.message(msgType, content, signer);
+  async send(channel: Channel, msgType: string, content: JsonObject, signer?: Signer, extra: Partial<Header> = {}): Promise<string> {
+    const { frames, msgId } = this.message(msgType, content, signer, extra);
     await this.sendFrames(channel, frames);
     return msgId;
   }
@@ -204,9 +205,9 @@ export class KernelClient {
     });
   }
 
-  async request(channel: Channel, msgType: string, content: JsonObject, timeoutMs = 30000): Promise<Message> {
+  async request(channel: Channel, msgType: string, content: JsonObject, timeoutMs = 30000, extra: Partial<Header> = {}): Promise<Message> {
     const waiting = (id: string) => this.reply(id, timeoutMs);
-    const { frames, msgId } = this.message(msgType, content);
+    const { frames, msgId } = this.message(msgType, content, this.signer, extra);
     const replied = waiting(msgId);
     await this.sendFrames(channel, frames);
     return replied;
@@ -239,21 +240,30 @@ export class KernelClient {
   }
 
   /** Runs code and returns the reply and the iopub messages up to idle. */
-  async execute(code: string, content: JsonObject = {}, timeoutMs = 30000): Promise<{ reply: Message; outputs: Message[]; msgId: string }> {
-    const { frames, msgId } = this.message('execute_request', {
-      code,
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: false,
-      stop_on_error: true,
-      ...content,
-    });
+  async execute(code: string, content: JsonObject = {}, timeoutMs = 30000, extra: Partial<Header> = {}): Promise<{ reply: Message; outputs: Message[]; msgId: string }> {
+    const { msgId, done } = await this.startExecute(code, content, timeoutMs, extra);
+    return { ...(await done), msgId };
+  }
+
+  /** Sends an execute_request and returns at once: its msg_id (to watch its outputs) and its end. */
+  async startExecute(
+    code: string,
+    content: JsonObject = {},
+    timeoutMs = 30000,
+    extra: Partial<Header> = {},
+  ): Promise<{ msgId: string; done: Promise<{ reply: Message; outputs: Message[] }> }> {
+    const { frames, msgId } = this.message(
+      'execute_request',
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...content },
+      this.signer,
+      extra,
+    );
     const replied = this.reply(msgId, timeoutMs);
     await this.sendFrames('shell', frames);
-    const reply = await replied;
-    const outputs = await this.waitIdle(msgId, timeoutMs);
-    return { reply, outputs, msgId };
+    const done = replied.then(async (reply) => ({ reply, outputs: await this.waitIdle(msgId, timeoutMs) }));
+    // A caller that stops waiting (a failed assertion) must not leave an unhandled rejection behind.
+    done.catch(() => undefined);
+    return { msgId, done };
   }
 
   /** Stream text of the given name among messages. */

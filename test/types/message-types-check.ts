@@ -15,8 +15,8 @@ type Covering<K extends PropertyKey, M extends Record<K, unknown>> = M;
 /** Compiles only when every entry of From is assignable to the entry of the same key in To. */
 type EachAssignable<From extends { [K in keyof To]: To[K] }, To> = [From, To];
 
-/** shutdown_request and shutdown_reply have no KernelMessage interface in @jupyterlab/services 7. */
-type Unmatched = 'shutdown_request' | 'shutdown_reply';
+/** shutdown_request/reply and usage_request/reply (ipykernel's) have no KernelMessage interface in @jupyterlab/services 7. */
+type Unmatched = 'shutdown_request' | 'shutdown_reply' | 'usage_request' | 'usage_reply';
 
 type JupyterLabReplies = Covering<
   Exclude<ReplyType, Unmatched>,
@@ -32,6 +32,9 @@ type JupyterLabReplies = Covering<
     };
     comm_info_reply: KernelMessage.ICommInfoReplyMsg['content'];
     interrupt_reply: KernelMessage.IInterruptReplyMsg['content'];
+    create_subshell_reply: KernelMessage.ICreateSubshellReplyMsg['content'];
+    delete_subshell_reply: KernelMessage.IDeleteSubshellReplyMsg['content'];
+    list_subshell_reply: KernelMessage.IListSubshellReplyMsg['content'];
   }
 >;
 
@@ -47,6 +50,8 @@ type JupyterLabIopub = Covering<
     execute_result: KernelMessage.IExecuteResultMsg['content'];
     error: KernelMessage.IErrorMsg['content'];
     clear_output: KernelMessage.IClearOutputMsg['content'];
+    comm_open: KernelMessage.ICommOpenMsg<'iopub'>['content'];
+    comm_msg: KernelMessage.ICommMsgMsg<'iopub'>['content'];
     comm_close: KernelMessage.ICommCloseMsg<'iopub'>['content'];
   }
 >;
@@ -73,16 +78,22 @@ type JupyterLabRequests = Covering<
     comm_msg: KernelMessage.ICommMsgMsg<'shell'>['content'];
     comm_close: KernelMessage.ICommCloseMsg<'shell'>['content'];
     interrupt_request: KernelMessage.IInterruptRequestMsg['content'];
+    create_subshell_request: KernelMessage.ICreateSubshellRequestMsg['content'];
+    delete_subshell_request: KernelMessage.IDeleteSubshellRequestMsg['content'];
+    list_subshell_request: KernelMessage.IListSubshellRequestMsg['content'];
   }
 >;
 
 /**
  * The protocol says user_expressions maps names to expression strings;
  * JupyterLab types it as any JSON object (the kernel keeps the string
- * entries). Apart from that, what JupyterLab sends is what the kernel reads.
+ * entries). Apart from that and the empty contents of two subshell requests, what JupyterLab sends is what the kernel reads.
  */
-type JupyterLabRequestsAsSpecified = Omit<JupyterLabRequests, 'execute_request'> & {
+type JupyterLabRequestsAsSpecified = Omit<JupyterLabRequests, 'execute_request' | 'create_subshell_request' | 'list_subshell_request'> & {
   execute_request: Omit<KernelMessage.IExecuteRequestMsg['content'], 'user_expressions'> & { user_expressions?: { [name: string]: string } };
+  // JupyterLab types these empty contents as any object; the kernel reads no field of them.
+  create_subshell_request: Record<string, never>;
+  list_subshell_request: Record<string, never>;
 };
 
 type JupyterLabStdinReplies = Covering<keyof StdinReplyContent, { input_reply: KernelMessage.IInputReply }>;

@@ -115,6 +115,44 @@ interface Launched {
  */
 declare function launch(cmd: string, options?: SockbookLaunchOptions): Launched;
 
+/** What a comm's handlers get. */
+interface SockbookCommEvent {
+  commId: string;
+  targetName: string;
+  /** The JSON object the other side sent. */
+  data: Record<string, unknown>;
+}
+
+/** One comm: a channel of JSON messages between this kernel's cells and a frontend (the ground widgets stand on). */
+interface SockbookComm {
+  readonly id: string;
+  readonly targetName: string;
+  readonly closed: boolean;
+  /** Sends a JSON object to the frontend's side (comm_msg). */
+  send(data?: Record<string, unknown>): void;
+  /** Closes the comm on both sides (comm_close). */
+  close(data?: Record<string, unknown>): void;
+  /** 'msg': the frontend sent data; 'close': the frontend closed the comm. */
+  on(event: 'msg' | 'close', listener: (message: SockbookCommEvent) => void): this;
+}
+
+interface SockbookComms {
+  /** Opens a comm to a target the frontend registered (e.g. with registerCommTarget in @jupyterlab/services). */
+  open(targetName: string, data?: Record<string, unknown>): SockbookComm;
+  /** Lets the frontend open comms to targetName; handler gets each new comm and the data it was opened with. */
+  registerTarget(targetName: string, handler: (comm: SockbookComm, message: SockbookCommEvent) => void): void;
+  unregisterTarget(targetName: string): void;
+}
+
+/**
+ * Two-way comms with the frontend.
+ *
+ * @example comm.registerTarget('echo', (c) => c.on('msg', (m) => c.send(m.data)));
+ *          const c = comm.open('frontend-target', { hello: 1 });
+ *          c.on('msg', (m) => console.log(m.data));
+ */
+declare const comm: SockbookComms;
+
 /** Runs a \`!cmd\` line (sh() under another name, so a variable called sh does not break them). */
 declare function ${SHELL_LINE_HELPER}(cmd: string): Promise<number>;
 /** Shows a \`%p EXPR # comment\` line. */

@@ -5,6 +5,7 @@ import process from 'node:process';
 import { projectRoot } from '../../paths';
 import { IMPORT_DEFAULT_HELPER } from './cell-compiler';
 import type { ChildChannel } from './child-channel';
+import { createCommApi, type CommRegistry } from './comm-api';
 import { createDisplay } from './display-api';
 import { createLaunch } from './launcher';
 import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
@@ -17,6 +18,7 @@ import type { SleepTimers } from './sleep-timers';
 export interface BuiltinContext {
   channel: ChildChannel;
   sleeps: SleepTimers;
+  comms: CommRegistry;
 }
 
 /**
@@ -31,6 +33,7 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
   sleep: ({ sleeps }) => value((ms: number) => sleeps.sleep(ms)),
   sh: () => value(runShellCommand),
   launch: ({ channel }) => value(createLaunch((event) => channel.emit(event))),
+  comm: ({ comms }) => value(createCommApi(comms)),
   [SHELL_LINE_HELPER]: () => value(runShellCommand),
   [SHOW_VALUE_HELPER]: ({ channel }) => value(createShowValue((event) => channel.emit(event))),
   libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),

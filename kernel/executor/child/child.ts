@@ -9,6 +9,7 @@ import { installBuiltins, interruptBuiltins, libcSourceModule } from './builtins
 import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
 import { Checker } from './checker';
+import { CommRegistry, commOrigin } from './comm-api';
 import { helpTarget } from './help-request';
 import { ChildInterruptPolicy } from './interrupt-policy';
 import type { ClientMessage, ClientRequest } from '../protocol';
@@ -23,10 +24,11 @@ const sleeps = new SleepTimers();
 const checker = new Checker(builtinDeclarations(libcSourceModule()));
 const interrupts = new ChildInterruptPolicy({ channel, sleeps, interruptBuiltins });
 const runner = new CellRunner(channel, checker, interrupts);
+const comms = new CommRegistry(({ origin, comm }) => channel.emit({ kind: 'comm', origin, comm }));
 let cells: Promise<unknown> = Promise.resolve();
 
 writeStdioDirectly();
-installBuiltins(globalThis, { channel, sleeps });
+installBuiltins(globalThis, { channel, sleeps, comms });
 
 interrupts.listen();
 process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught exception'));
@@ -56,7 +58,8 @@ async function handle(request: ClientRequest): Promise<void> {
         interrupts.requestStarted(request.id);
         let outcome;
         try {
-          outcome = await runner.execute(request.code, request.cellName, request.cwd);
+          // What the cell's comms send, even from a timer later, names this request as its origin.
+          outcome = await commOrigin.run(request.id, () => runner.execute(request.code, request.cellName, request.cwd));
         } finally {
           interrupts.requestEnded();
         }
@@ -79,6 +82,21 @@ async function handle(request: ClientRequest): Promise<void> {
         channel.reply<'isComplete'>(request.id, empty ? { status: 'complete' } : await checker.ask('isComplete', { code: request.code }), false);
         break;
       }
+      case 'comm':
+        commOrigin.run(request.id, () => {
+          try {
+            comms.receive(request.comm);
+          } catch (error) {
+            // A handler's error is the cells' bug, shown like a stray one; the comm request itself is done.
+            console.error(`Error in a comm handler: ${(error as Error)?.stack ?? String(error)}`);
+          }
+        });
+        // Fenced: what the handler printed or sent is delivered before the request ends.
+        channel.reply<'comm'>(request.id, null, true);
+        break;
+      case 'openComms':
+        channel.reply<'openComms'>(request.id, comms.list(request.targetName), false);
+        break;
     }
   } catch (error) {
     channel.failed(request.id, (error as Error)?.message ?? String(error));

@@ -9,6 +9,7 @@ import type { Completeness, CompletionResult, InspectionResult } from '../../int
 import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { errorOutcome, interruptOutcome } from '../../interpreter/outcome';
 import { INTERRUPTED_BEFORE_START } from '../../interpreter/keyboard-interrupt';
+import type { CommMessage, OpenComm } from '../../interpreter/comm';
 import { FencedOutput, type StreamName } from './fenced-output';
 import { CellInterruptPolicy, DEFAULT_INTERRUPT_GRACE_MS, type CellPhase } from './interrupt-policy';
 import { OutputCap } from './output-cap';
@@ -97,6 +98,8 @@ export class ExecutorClient {
   private diedWhileIdle: string | undefined;
   private outputCap = new OutputCap();
   private readonly extraEnv: Record<string, string>;
+  /** The sink of each request (cell or comm message) in flight, for the comm messages it causes. */
+  private readonly originSinks = new Map<number, OutputSink>();
 
   constructor(options: ExecutorClientOptions = {}) {
     this.interruptGraceMs = options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
@@ -136,6 +139,37 @@ export class ExecutorClient {
 
   isComplete(code: string): Promise<Completeness> {
     return this.request<'isComplete'>({ type: 'isComplete', code }, () => ({ status: 'unknown' }));
+  }
+
+  /** True while an executor process is up (comms live in it). */
+  get running(): boolean {
+    return this.executor !== undefined;
+  }
+
+  /**
+   * A frontend's comm message for the cells' comms. The comm messages it
+   * causes go to `sink`. False when no executor runs (so no comm or target
+   * of the cells exists).
+   */
+  async handleComm(comm: CommMessage, sink: OutputSink): Promise<boolean> {
+    const executor = this.executor;
+    if (!executor) return false;
+    let id: number | undefined;
+    try {
+      await this.send<'comm'>(executor, { type: 'comm', comm }, () => null, (requestId) => {
+        id = requestId;
+        this.originSinks.set(requestId, sink);
+      });
+    } finally {
+      if (id !== undefined) this.originSinks.delete(id);
+    }
+    return true;
+  }
+
+  /** The cells' open comms (none when no executor runs). */
+  openComms(targetName?: string): Promise<OpenComm[]> {
+    if (!this.executor) return Promise.resolve([]);
+    return this.request<'openComms'>({ type: 'openComms', targetName }, () => []);
   }
 
   /** Ends the executor; the next cell starts a fresh one with no state. */
@@ -181,9 +215,13 @@ export class ExecutorClient {
         executor,
         { type: 'execute', code, cellName, cwd: opts.cwd },
         (loss) => (loss.interrupted ? interruptOutcome(loss.reason) : errorOutcome('ExecutorDied', loss.reason)),
-        (id) => (requestId = id),
+        (id) => {
+          requestId = id;
+          this.originSinks.set(id, sink);
+        },
       );
     } finally {
+      if (requestId !== undefined) this.originSinks.delete(requestId);
       const cut = this.outputCap.note();
       if (cut) showAnnotation(sink, 'output-cut', cut);
       interrupt.removeEventListener('abort', onAbort);
@@ -309,6 +347,12 @@ export class ExecutorClient {
             message: (error as Error)?.message ?? String(error),
           }),
       );
+      return;
+    }
+    if (event.kind === 'comm') {
+      // Parented to what caused it; a comm message from later work goes with the last cell.
+      const target = (event.origin !== undefined ? this.originSinks.get(event.origin) : undefined) ?? sink;
+      target?.comm?.(event.comm);
       return;
     }
     if (!sink) return;

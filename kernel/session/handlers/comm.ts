@@ -1,15 +1,56 @@
-import type { Handler } from '../request';
+import type { CommMessage } from '../../interpreter/comm';
+import { IopubSink } from '../iopub-sink';
+import type { Handler, KernelContext, Request } from '../request';
 
-/** sockbook registers no comm targets: comm_info lists none and an opened comm is closed at once, as ipykernel does for unknown targets. */
-export const commInfoRequest: Handler<'comm_info_request'> = async (request) => {
-  await request.reply('comm_info_reply', { status: 'ok', comms: {} });
+/**
+ * Comms: a frontend's comm_open, comm_msg and comm_close go to the
+ * interpreter (the cells' comms and targets); what it sends back is
+ * published with the frontend's message as parent. An interpreter without
+ * comms gets none: a comm opened to it is closed at once, as the protocol
+ * asks for an unknown target.
+ */
+export const commInfoRequest: Handler<'comm_info_request'> = async (request, kernel) => {
+  const open = (await kernel.interpreter.openComms?.(request.content.target_name)) ?? [];
+  await request.reply('comm_info_reply', {
+    status: 'ok',
+    comms: Object.fromEntries(open.map(({ commId, targetName }) => [commId, { target_name: targetName }])),
+  });
 };
+
+function sinkFor(request: Request, kernel: KernelContext): IopubSink {
+  return new IopubSink(request, {
+    silent: false,
+    // A comm handler is not a cell: no frontend waits to type an answer for it.
+    allowStdin: false,
+    executionCount: kernel.executionCount,
+    askInput: (req, prompt, password) => kernel.askInput(req, prompt, password),
+  });
+}
+
+async function toInterpreter(request: Request, kernel: KernelContext, message: CommMessage): Promise<void> {
+  if (kernel.interpreter.onComm) {
+    await kernel.interpreter.onComm(message, sinkFor(request, kernel));
+    return;
+  }
+  if (message.kind === 'open') {
+    kernel.log(`no comm target '${message.targetName}': closing comm ${message.commId}`);
+    await request.publish('comm_close', { comm_id: message.commId, data: {} });
+  }
+}
 
 export const commOpen: Handler<'comm_open'> = async (request, kernel) => {
-  const { comm_id: commId, target_name: target } = request.content;
-  kernel.log(`no comm target '${String(target)}': closing comm ${String(commId)}`);
-  if (commId !== undefined) await request.publish('comm_close', { comm_id: commId, data: {} });
+  const { comm_id: commId, target_name: targetName, data } = request.content;
+  if (commId === undefined) return kernel.log('comm_open without a comm_id: ignored');
+  await toInterpreter(request, kernel, { kind: 'open', commId, targetName: targetName ?? '', data: data ?? {} });
 };
 
-/** Messages for comms that do not exist are ignored, as the protocol allows. */
-export const commIgnored: Handler<'comm_msg' | 'comm_close'> = async () => {};
+/** Messages for comms that do not exist are dropped by the interpreter, as the protocol allows. */
+export const commMsg: Handler<'comm_msg'> = async (request, kernel) => {
+  const { comm_id: commId, data } = request.content;
+  if (commId !== undefined) await toInterpreter(request, kernel, { kind: 'msg', commId, data: data ?? {} });
+};
+
+export const commClose: Handler<'comm_close'> = async (request, kernel) => {
+  const { comm_id: commId, data } = request.content;
+  if (commId !== undefined) await toInterpreter(request, kernel, { kind: 'close', commId, data: data ?? {} });
+};

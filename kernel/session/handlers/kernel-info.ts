@@ -3,6 +3,12 @@ import type { KernelInfoReply } from '../../wire/content';
 import { PROTOCOL_VERSION } from '../../wire/message';
 import type { Handler } from '../request';
 
+/**
+ * The optional protocol features (JEP 92) the session implements: subshells
+ * (JEP 91). Not the debugger: sockbook has none.
+ */
+export const SUPPORTED_FEATURES = ['kernel subshells'];
+
 /** The session's part of kernel_info (protocol, status) around the interpreter's facts about its language. */
 export function kernelInfoReply(facts: LanguageFacts): KernelInfoReply {
   const { language } = facts;
@@ -22,6 +28,7 @@ export function kernelInfoReply(facts: LanguageFacts): KernelInfoReply {
     banner: facts.banner,
     help_links: facts.helpLinks.map(({ text, url }) => ({ text, url })),
     debugger: false,
+    supported_features: SUPPORTED_FEATURES,
   };
 }
 

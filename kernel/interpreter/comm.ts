@@ -1,0 +1,18 @@
+/**
+ * Comms (the protocol's custom messages): a pair of objects, one in the
+ * kernel's code and one in a frontend, that send each other JSON. Either
+ * side may open one to a target the other side registered.
+ */
+export type CommData = Record<string, unknown>;
+
+/** One comm message, either way: comm_open, comm_msg or comm_close. */
+export type CommMessage =
+  | { kind: 'open'; commId: string; targetName: string; data: CommData }
+  | { kind: 'msg'; commId: string; data: CommData }
+  | { kind: 'close'; commId: string; data: CommData };
+
+/** An open comm, as comm_info_reply lists it. */
+export interface OpenComm {
+  commId: string;
+  targetName: string;
+}

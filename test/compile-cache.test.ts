@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { defaultCacheDir, lookupCompile, parseCompileCommand, type CompileCacheOptions } from '../kernel/runner/compile-cache';
+import { compileKey } from '../kernel/runner/compile-cache/cache-key';
 
 const execFileAsync = promisify(execFile);
 
@@ -24,7 +25,7 @@ async function compile(command: string, cwd: string, options: CompileCacheOption
   let output: string;
   let exitCode: number;
   try {
-    const result = await execFileAsync('bash', ['-c', `${command} 2>&1`], { cwd });
+    const result = await execFileAsync('bash', ['-c', `${command} 2>&1`], { cwd, env: options.env ?? process.env });
     output = result.stdout;
     exitCode = 0;
   } catch (error) {
@@ -197,6 +198,8 @@ describe('compile cache: command parsing and cache directory', () => {
       quoteDirs: ['q'],
       libDirs: ['lib'],
       libs: ['foo', 'bar'],
+      linkerScripts: [],
+      responseFiles: [],
     });
     assert.equal(typeof parseCompileCommand('gcc -o a.exe'), 'string');
     assert.equal(typeof parseCompileCommand('gcc a.c -o x -o y'), 'string');
@@ -206,5 +209,143 @@ describe('compile cache: command parsing and cache directory', () => {
     assert.equal(defaultCacheDir({ SOCKBOOK_CACHE_DIR: '/x/cache' }), '/x/cache');
     assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x/xdg' }), path.join('/x/xdg', 'sockbook', 'compile'));
     assert.equal(defaultCacheDir({ HOME: '/home/u' }), path.join('/home/u', '.cache', 'sockbook', 'compile'));
+  });
+});
+
+describe('compile cache: what a hit may be trusted for (compiler runs counted)', function () {
+  this.timeout(30000);
+  let dir: string;
+  let work: string;
+  let counter: string;
+  let wrapper: string;
+  let options: CompileCacheOptions & { env: NodeJS.ProcessEnv };
+  // The gcc the wrapper stands in front of.
+  const realGcc = execFileSync('sh', ['-c', 'command -v gcc'], { encoding: 'utf8' }).trim();
+
+  // A `gcc` first on PATH that counts the compiles it is asked for (not the
+  // cache's own -print-prog-name questions) and runs the real one.
+  const wrapperScript = (extra = ''): string =>
+    `#!/bin/sh\ncase "$*" in -print-*) ;; *) echo run >> "${counter}" ;; esac\n${extra}exec "${realGcc}" "$@"\n`;
+  const runs = (): number => (fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8').split('\n').filter((l) => l === 'run').length : 0);
+  const file = (name: string, text: string): void => {
+    fs.mkdirSync(path.dirname(path.join(work, name)), { recursive: true });
+    fs.writeFileSync(path.join(work, name), text);
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockbook-compile-trust-'));
+    work = path.join(dir, 'work');
+    counter = path.join(dir, 'runs');
+    wrapper = path.join(dir, 'bin', 'gcc');
+    fs.mkdirSync(path.dirname(wrapper));
+    fs.writeFileSync(wrapper, wrapperScript(), { mode: 0o755 });
+    options = { cacheDir: path.join(dir, 'cache'), env: { ...process.env, PATH: `${path.dirname(wrapper)}:${process.env.PATH ?? ''}` } };
+    file('show.c', '#include <stdio.h>\n#include <value.h>\nint main() { printf("%s\\n", VALUE); return 0; }\n');
+    file('headers/value.h', '#define VALUE "one"\n');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the compiler once for two identical compiles (the count proves the cache works)', async () => {
+    const env = { ...options.env, CPATH: path.join(work, 'headers') };
+    assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, false);
+    assert.equal(runs(), 1);
+    fs.rmSync(path.join(work, 'show.exe'));
+    assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, true);
+    assert.equal(runs(), 1, 'the second compile ran the compiler');
+    assert.equal(await run('./show.exe', work), 'one\n');
+  });
+
+  for (const variable of ['CPATH', 'C_INCLUDE_PATH']) {
+    it(`compiles again when a header found through ${variable} changes (the stale hit reproduced)`, async () => {
+      const env = { ...options.env, [variable]: path.join(work, 'headers') };
+      await compile('gcc show.c -o show.exe', work, { ...options, env });
+      fs.writeFileSync(path.join(work, 'headers', 'value.h'), '#define VALUE "two"\n');
+      assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, false);
+      assert.equal(runs(), 2);
+      assert.equal(await run('./show.exe', work), 'two\n');
+    });
+  }
+
+  it('keeps the cache private: 0700 directories, 0700 executables, 0600 metadata', async () => {
+    const env = { ...options.env, CPATH: path.join(work, 'headers') };
+    await compile('gcc show.c -o show.exe', work, { ...options, env });
+    const cacheDir = options.cacheDir as string;
+    assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
+    const [entry] = fs.readdirSync(cacheDir);
+    assert.equal(fs.statSync(path.join(cacheDir, entry)).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(path.join(cacheDir, entry, 'output.bin')).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(path.join(cacheDir, entry, 'meta.json')).mode & 0o777, 0o600);
+  });
+
+  it('never restores a stored executable whose hash does not match: it compiles again', async () => {
+    const env = { ...options.env, CPATH: path.join(work, 'headers') };
+    await compile('gcc show.c -o show.exe', work, { ...options, env });
+    const cacheDir = options.cacheDir as string;
+    const [entry] = fs.readdirSync(cacheDir);
+    fs.writeFileSync(path.join(cacheDir, entry, 'output.bin'), '#!/bin/sh\necho tampered\n');
+    assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, false);
+    assert.equal(runs(), 2);
+    assert.equal(await run('./show.exe', work), 'one\n');
+  });
+
+  it('stores nothing when an input changed during the compile', async () => {
+    const env = { ...options.env, CPATH: path.join(work, 'headers') };
+    // The key is computed with "one"; the compiler then sees "two".
+    fs.writeFileSync(wrapper, wrapperScript(`echo '#define VALUE "two"' > "${path.join(work, 'headers', 'value.h')}"\n`), { mode: 0o755 });
+    await compile('gcc show.c -o show.exe', work, { ...options, env });
+    assert.equal(await run('./show.exe', work), 'two\n');
+    fs.writeFileSync(wrapper, wrapperScript(), { mode: 0o755 });
+    fs.writeFileSync(path.join(work, 'headers', 'value.h'), '#define VALUE "one"\n');
+    assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, false);
+    assert.equal(await run('./show.exe', work), 'one\n');
+  });
+
+  it('compiles again when the compiler driver changes', async () => {
+    const env = { ...options.env, CPATH: path.join(work, 'headers') };
+    await compile('gcc show.c -o show.exe', work, { ...options, env });
+    fs.writeFileSync(wrapper, wrapperScript('# another version\n'), { mode: 0o755 });
+    assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, false);
+    assert.equal(runs(), 2);
+  });
+
+  it('keys response files and linker scripts by content', async () => {
+    file('flags.rsp', `-I${path.join(work, 'headers')} show.c -o show.exe\n`);
+    assert.equal((await compile('gcc @flags.rsp', work, options)).hit, false);
+    assert.equal((await compile('gcc @flags.rsp', work, options)).hit, true);
+    file('flags.rsp', `-I${path.join(work, 'headers')} -DEXTRA show.c -o show.exe\n`);
+    assert.equal((await compile('gcc @flags.rsp', work, options)).hit, false);
+    fs.writeFileSync(path.join(work, 'headers', 'value.h'), '#define VALUE "two"\n');
+    assert.equal((await compile('gcc @flags.rsp', work, options)).hit, false, 'a header of a response file\'s -I dir changed');
+    assert.equal(await run('./show.exe', work), 'two\n');
+
+
+    // A linker script is read by the linker only: its content must be in the key.
+    file('main.c', 'int main() { return 0; }\n');
+    file('layout.ld', 'SECTIONS { }\n');
+    const invocation = parseCompileCommand('gcc main.c -o main.exe -Tlayout.ld');
+    assert.ok(typeof invocation !== 'string');
+    const before = await compileKey(invocation, work, options.env, '');
+    file('layout.ld', 'SECTIONS { } /* changed */\n');
+    const after = await compileKey(invocation, work, options.env, '');
+    assert.equal(typeof before, 'string');
+    assert.notEqual(before, after);
+  });
+
+  it('keys libraries found through LIBRARY_PATH by content', async () => {
+    file('main.c', 'int twice(int);\n#include <stdio.h>\nint main() { printf("%d\\n", twice(21)); return 0; }\n');
+    const lib = path.join(work, 'lib');
+    const build = async (body: string): Promise<void> => {
+      file('lib/twice.c', `int twice(int x) { return ${body}; }\n`);
+      await execFileAsync(realGcc, ['-c', 'twice.c', '-o', 'twice.o'], { cwd: lib });
+      fs.rmSync(path.join(lib, 'libtwice.a'), { force: true });
+      await execFileAsync('ar', ['rcs', 'libtwice.a', 'twice.o'], { cwd: lib });
+    };
+    await build('2 * x');
+    const env = { ...options.env, LIBRARY_PATH: lib };
+    assert.equal((await compile('gcc main.c -o main.exe -ltwice', work, { ...options, env })).hit, false);
+    assert.equal((await compile('gcc main.c -o main.exe -ltwice', work, { ...options, env })).hit, true);
+    await build('3 * x');
+    assert.equal((await compile('gcc main.c -o main.exe -ltwice', work, { ...options, env })).hit, false);
+    assert.equal(await run('./main.exe', work), '63\n');
   });
 });

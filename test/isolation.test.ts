@@ -247,7 +247,7 @@ describe('isolation options and refusal', function () {
   it('rejects an unknown --isolate value with a clear error', () => {
     const result = spawnSync(process.execPath, [SOCKBOOK, 'kernel', '-f', 'unused.json', '--isolate', 'net,disk'], { encoding: 'utf8' });
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /--isolate: unknown isolation 'disk' in 'net,disk': use net, tmp, net,tmp or none/);
+    assert.match(result.stderr, /--isolate: unknown isolation 'disk' in 'net,disk': use a comma separated list of net, tmp and pid, or none/);
   });
 
   it('says once, on stderr and beside the first cell\'s output, when the system does not allow it, and runs unisolated', async () => {

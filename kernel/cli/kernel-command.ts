@@ -4,6 +4,7 @@ import { Session } from '../session/session';
 import { Signer } from '../wire/signer';
 import { createInterpreter } from '../engine/cell-interpreter';
 import { parseIsolation, type IsolationKind } from '../runner/isolation';
+import { unlimitedProcessesNotice } from '../runner/process-guard';
 import { setUpIsolation } from './kernel-isolation';
 import { FirstCellNotice } from './first-cell-notice';
 import { UsageError, type Subcommand } from './command-options';
@@ -13,20 +14,21 @@ function log(text: string): void {
 }
 
 export interface KernelOptions {
-  /** `--isolate net,tmp` (already checked); when absent, SOCKBOOK_ISOLATE in the environment decides. */
+  /** `--isolate net,tmp,pid` (already checked); when absent, SOCKBOOK_ISOLATE in the environment decides. */
   isolate?: IsolationKind[];
 }
 
-/** `sockbook kernel -f CONNECTION_FILE [--isolate net,tmp]`: what Jupyter starts. */
+/** `sockbook kernel -f CONNECTION_FILE [--isolate net,tmp,pid]`: what Jupyter starts. */
 export async function runKernel(connectionFile: string, options: KernelOptions = {}): Promise<void> {
   const info = await readConnectionFile(connectionFile);
   const signer = new Signer(info.signature_scheme, info.key);
   if (!signer.enabled) log('the connection file has an empty key: messages are not signed');
   // Before any command or the executor can start: they start inside the namespaces.
-  const notice = await setUpIsolation(options.isolate, log);
+  // The limits are set up now (not at the first command), so what cannot hold is known for the first cell.
+  const notices = [await setUpIsolation(options.isolate, log), unlimitedProcessesNotice()].filter((n): n is string => n !== undefined);
   const channels = new ZmqChannels(info, log);
   const cells = createInterpreter({ log });
-  const interpreter = notice === undefined ? cells : new FirstCellNotice(cells, notice);
+  const interpreter = notices.length === 0 ? cells : new FirstCellNotice(cells, notices.join('\n'));
   let exiting = false;
   const session = new Session({
     channels,
@@ -58,15 +60,15 @@ const KERNEL_OPTIONS = {
   'connection-file': { type: 'string', short: 'f', value: 'CONNECTION_FILE', help: 'the connection file Jupyter writes (required)' },
   isolate: {
     type: 'string',
-    value: 'net,tmp',
-    help: "give the kernel's commands their own network namespace and/or /tmp: net, tmp, net,tmp or none (default: $SOCKBOOK_ISOLATE)",
+    value: 'net,tmp,pid',
+    help: "give the kernel's commands their own network namespace, /tmp and/or PID namespace: a comma separated list of net, tmp and pid, or none (default: $SOCKBOOK_ISOLATE)",
   },
 } as const;
 
 /** `sockbook kernel`'s command line. */
 export const kernelCommand: Subcommand<typeof KERNEL_OPTIONS> = {
   name: 'kernel',
-  synopsis: '-f CONNECTION_FILE [--isolate net,tmp]',
+  synopsis: '-f CONNECTION_FILE [--isolate net,tmp,pid]',
   summary: 'run the kernel (what Jupyter starts)',
   options: KERNEL_OPTIONS,
   start(values) {

@@ -1,7 +1,7 @@
 import { projectRoot } from '../paths';
 import { parseIsolation, startIsolation, stopIsolation, type IsolationKind } from '../runner/isolation';
 
-const KIND_WORDS: Record<IsolationKind, string> = { net: 'its own network namespace', tmp: 'its own /tmp' };
+const KIND_WORDS: Record<IsolationKind, string> = { net: 'its own network namespace', tmp: 'its own /tmp', pid: 'its own PID namespace' };
 
 /**
  * Sets up the isolation asked for (`--isolate`; when absent, SOCKBOOK_ISOLATE

@@ -33,7 +33,8 @@ export interface HelperHandlers {
   onOutput?(bytes: Buffer): void;
   onInputWanted?(): void;
   onExit?(exit: MainExit): void;
-  onTruncated?(totalBytes: number, file: string | undefined): void;
+  /** Output was cut: its total size, the bytes not kept either (past the kept file's cap), and the file. */
+  onTruncated?(totalBytes: number, file: string | undefined, droppedBytes: number): void;
   /** The command is over (its descendants may live on under the helper). */
   onDone?(): void;
   /** The command could not be started. */
@@ -181,10 +182,8 @@ export class HelperProcess implements RegisteredHelper {
         break;
       }
       case 'T': {
-        const s = text();
-        const space = s.indexOf(' ');
-        const file = s.slice(space + 1);
-        this.handlers.onTruncated?.(Number(s.slice(0, space)), file || undefined);
+        const [, total, dropped, file] = /^(\d+) (\d+) ?(.*)$/s.exec(text()) ?? [];
+        this.handlers.onTruncated?.(Number(total), file || undefined, Number(dropped));
         break;
       }
       case 'E':

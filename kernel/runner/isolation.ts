@@ -1,22 +1,29 @@
 /**
  * Isolation: a kernel's commands and TypeScript executor get a
- * network namespace of their own (loopback up) and a private /tmp, so two
- * notebooks binding port 31008 or /tmp/my_precious_unix_socket do not collide.
+ * network namespace of their own (loopback up) and a private, size-limited
+ * /tmp, so two notebooks binding port 31008 or /tmp/my_precious_unix_socket
+ * do not collide; and the commands a PID namespace, so kill(-1, SIGKILL) or
+ * killall in a student's program reach only this kernel's processes.
  *
  * A holder process (native/c/sockbook-ns.c, `hold`) creates the namespaces
  * and keeps them alive; every helper and the executor start through
  * `sockbook-ns enter HOLDER -- …`, which joins them before exec. The kernel
  * process itself stays outside (its ZeroMQ sockets face the frontend).
+ * A PID namespace has a /proc of its own (mounted by its init), in which the
+ * helpers inside find their commands; the kernel, outside, sees them all in
+ * the machine's /proc, so %ps is unchanged.
  * Only the kernel process configures this: in the executor child the state is
  * empty, and what it starts inherits its namespaces anyway.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { nativeArtifact } from '../paths';
+import { byteSizeFromEnvironment } from './byte-size';
 
-export type IsolationKind = 'net' | 'tmp';
+export type IsolationKind = 'net' | 'tmp' | 'pid';
 
-const KINDS: readonly IsolationKind[] = ['net', 'tmp'];
+const KINDS: readonly IsolationKind[] = ['net', 'tmp', 'pid'];
+export const DEFAULT_TMP_SIZE = 256 * 1024 ** 2;
 
 /** How long the holder may take to set up before the kernel runs without it. */
 const DEFAULT_START_TIMEOUT_MS = 5000;
@@ -47,9 +54,10 @@ export interface LaunchCommand {
 let holder: ChildProcess | undefined;
 let status: IsolationStatus | undefined;
 
+
 /**
- * Parses `net,tmp` (as given to --isolate or SOCKBOOK_ISOLATE): a comma
- * separated subset of net and tmp; `none` or an empty string ask for nothing.
+ * Parses `net,tmp,pid` (as given to --isolate or SOCKBOOK_ISOLATE): a comma
+ * separated subset of net, tmp and pid; `none` or an empty string ask for nothing.
  */
 export function parseIsolation(spec: string): IsolationKind[] {
   const words = spec
@@ -60,7 +68,7 @@ export function parseIsolation(spec: string): IsolationKind[] {
   const kinds = new Set<IsolationKind>();
   for (const word of words) {
     if (!(KINDS as readonly string[]).includes(word)) {
-      throw new Error(`unknown isolation '${word}' in '${spec}': use net, tmp, net,tmp or none`);
+      throw new Error(`unknown isolation '${word}' in '${spec}': use a comma separated list of net, tmp and pid, or none`);
     }
     kinds.add(word as IsolationKind);
   }
@@ -96,6 +104,10 @@ export async function startIsolation(kinds: IsolationKind[], options: StartIsola
     return refuse(requested, 'the notebook directory is /tmp itself, which a private /tmp would hide');
   }
   const args = ['hold', ...requested.map((k) => `--${k}`), ...keep.flatMap((d) => ['--keep', d])];
+  if (requested.includes('tmp')) {
+    const size = byteSizeFromEnvironment('SOCKBOOK_TMP_SIZE', DEFAULT_TMP_SIZE, 1024 ** 2);
+    if (size !== null) args.push('--tmp-size', String(size));
+  }
   // A process group of its own: a Ctrl-C meant for the kernel must not end it.
   const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -148,12 +160,15 @@ export function isolationStatus(): IsolationStatus | undefined {
 /**
  * How to start file with args so that it runs inside the kernel's namespaces
  * (unchanged when there are none). The wrapper keeps every fd, so pipes and
- * Node's IPC channel still work, and execs file in the same process.
+ * Node's IPC channel still work, and execs file in the same process; with a
+ * PID namespace it stays as a relay and file runs in its child (signals are
+ * passed on, and the two end together).
  */
 export function enterIsolation(file: string, args: string[]): LaunchCommand {
   const h = holder;
   if (!h || h.pid === undefined || h.exitCode !== null || h.signalCode !== null) return { file, args };
-  return { file: nativeArtifact('sockbook-ns'), args: ['enter', String(h.pid), '--', file, ...args] };
+  const pid = status?.active.includes('pid') ? ['--pid'] : [];
+  return { file: nativeArtifact('sockbook-ns'), args: ['enter', String(h.pid), ...pid, '--', file, ...args] };
 }
 
 /**

@@ -1,24 +1,60 @@
 /**
- * The resource guard: a cap on the processes this kernel's commands may
- * create, so a fork loop cannot take the machine down. The pids cgroup binds
- * root (RLIMIT_NPROC does not): the kernel gets <pids cgroup>/sockbook-<pid>
- * with pids.max = the limit, and every helper puts itself in a child group
- * run-<helper pid> with a little less, so that one runaway command still
- * leaves room for the next one.
+ * The resource guard: caps on what this kernel's commands (and its TypeScript
+ * executor) may take, so a fork loop or a leak cannot take the machine down,
+ * and the means to end all of it however the kernel ends.
+ *
+ * Processes: the pids cgroup binds root (RLIMIT_NPROC does not). The kernel
+ * gets <pids group>/sockbook-<pid>-<n> with pids.max = the limit, and every
+ * helper puts itself in a child group run-<helper pid> with a little less, so
+ * that one runaway command still leaves room for the next one.
+ * Memory: the memory cgroup's limit for the kernel as a whole (v1:
+ * memory.limit_in_bytes, v2: memory.max), else RLIMIT_AS on each command.
+ * Output past the relay cap is kept in a directory of this kernel, each file
+ * capped, removed at shutdown.
+ *
+ * Ending: shutdown and restart kill everything left in the groups before
+ * removing them; when the kernel itself is killed, a reaper process
+ * (native/c/sockbook-reaper.c) outside the groups does it.
+ *
+ * The executor child adopts the kernel's guard (SOCKBOOK_GUARD, set by the
+ * kernel when it starts it) instead of making groups of its own.
  */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { nativeArtifact } from '../paths';
+import { byteSizeFromEnvironment, formatByteSize } from './byte-size';
+import { createGroup, killGroup, machineHierarchy, readOomKills, type CgroupDir, type CgroupVersion, type ControllerHierarchy } from './cgroup-files';
 
 export const DEFAULT_MAX_PROCS = 512;
+export const DEFAULT_MAX_MEMORY = 2 * 1024 ** 3;
+export const DEFAULT_MAX_KEPT_OUTPUT = 64 * 1024 ** 2;
+/** How the kernel hands its guard to the executor child. */
+export const GUARD_ENV = 'SOCKBOOK_GUARD';
 
 export interface ProcessGuard {
   kind: 'cgroup' | 'rlimit';
-  /** The kernel's cgroup directory (kind 'cgroup'). */
+  /** The kernel's pids cgroup directory (kind 'cgroup'). */
   cgroupDir?: string;
+  cgroupVersion?: CgroupVersion;
   maxProcs: number;
+  /** The memory limit in bytes, null when turned off (SOCKBOOK_MAX_MEMORY=none). */
+  maxMemory: number | null;
+  /** How the memory limit holds: the kernel's memory cgroup, or RLIMIT_AS per command. */
+  memory?: CgroupDir;
+  /** Where output past the relay cap is kept. */
+  keptOutputDir: string;
+  /** Bytes kept per command at most. */
+  maxKeptOutput: number;
+  /** False in the executor child: the kernel owns the groups and removes them. */
+  owned: boolean;
 }
 
 let guard: ProcessGuard | undefined;
+let generation = 0;
+let reaperPid: number | undefined;
 let limit: number = limitFromEnvironment();
 let warned = false;
 
@@ -48,79 +84,86 @@ export function setProcessLimit(maxProcs: number): void {
   }
 }
 
-interface PidsHierarchy {
-  mount: string;
-  version: 1 | 2;
-}
-
-function findPidsHierarchy(): PidsHierarchy | undefined {
-  const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n');
-  for (const line of mounts) {
-    const [, mountPoint, type, options] = line.split(' ');
-    if (type === 'cgroup' && options?.split(',').includes('pids')) return { mount: mountPoint, version: 1 };
-  }
-  for (const line of mounts) {
-    const [, mountPoint, type] = line.split(' ');
-    if (type !== 'cgroup2') continue;
-    try {
-      if (fs.readFileSync(path.join(mountPoint, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('pids')) {
-        return { mount: mountPoint, version: 2 };
-      }
-    } catch {
-      // not readable: not usable
-    }
-  }
-  return undefined;
-}
-
-/** Our own group in that hierarchy, when it is visible under the mount. */
-function ownGroup(h: PidsHierarchy): string {
-  const lines = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n');
-  for (const line of lines) {
-    const [id, controllers, groupPath] = line.split(':');
-    const ours = h.version === 2 ? id === '0' && controllers === '' : controllers?.split(',').includes('pids');
-    if (ours && groupPath !== undefined) {
-      const dir = path.join(h.mount, groupPath);
-      if (fs.existsSync(dir)) return dir;
-    }
-  }
-  return h.mount;
-}
-
-/** Groups left by kernels that died without cleaning up. */
-function removeStaleGroups(parent: string): void {
+/** Groups left by kernels that died without cleaning up (and without a reaper): killed and removed. */
+function removeStaleGroups(parent: string, version: CgroupVersion): void {
   for (const name of fs.readdirSync(parent)) {
-    const m = /^sockbook-(\d+)$/.exec(name);
+    const m = /^sockbook-(\d+)(?:-\d+)?$/.exec(name);
     if (!m || Number(m[1]) === process.pid || fs.existsSync(`/proc/${m[1]}`)) continue;
-    removeGroupTree(path.join(parent, name));
+    void killGroup({ dir: path.join(parent, name), version });
   }
 }
 
-function removeGroupTree(dir: string): void {
+function kernelGroup(h: ControllerHierarchy, name: string, controllers: Array<'pids' | 'memory'>, maxMemory: number | null): CgroupDir {
+  removeStaleGroups(h.ownGroup, h.version);
+  return createGroup(h.ownGroup, h.version, name, controllers, {
+    maxProcs: controllers.includes('pids') ? limit : undefined,
+    maxMemory: controllers.includes('memory') && maxMemory !== null ? maxMemory : undefined,
+  });
+}
+
+function tryGroup(make: () => CgroupDir): CgroupDir | undefined {
   try {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) removeGroupTree(path.join(dir, entry.name));
-    }
-    fs.rmdirSync(dir);
+    return make();
   } catch {
-    // still in use, or already gone
+    return undefined;
   }
 }
 
-function createCgroupGuard(): ProcessGuard | undefined {
-  const h = findPidsHierarchy();
-  if (!h) return undefined;
-  const parent = ownGroup(h);
-  if (h.version === 2) {
-    // Children get the pids controller only if the parent hands it down.
-    fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+pids\n');
+/** Starts the reaper that ends the groups if this kernel dies without doing it. */
+function startReaper(groups: CgroupDir[], keptOutputDir: string): void {
+  const exe = nativeArtifact('sockbook-reaper');
+  if (!fs.existsSync(exe)) return;
+  const args = [String(process.pid), ...groups.flatMap((g) => ['--group', String(g.version), g.dir]), '--remove', keptOutputDir];
+  // Its own session: a Ctrl-C for the kernel must not end it.
+  const child = spawn(exe, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+  reaperPid = child.pid;
+}
+
+function createGuard(): ProcessGuard {
+  const maxMemory = byteSizeFromEnvironment('SOCKBOOK_MAX_MEMORY', DEFAULT_MAX_MEMORY, 16 * 1024 ** 2, true);
+  const maxKeptOutput = byteSizeFromEnvironment('SOCKBOOK_MAX_KEPT_OUTPUT', DEFAULT_MAX_KEPT_OUTPUT, 0) ?? DEFAULT_MAX_KEPT_OUTPUT;
+  const keptOutputDir = path.join(os.tmpdir(), `sockbook-kept-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const name = `sockbook-${process.pid}-${generation++}`;
+  const pidsHierarchy = machineHierarchy('pids');
+  const memoryHierarchy = maxMemory === null ? undefined : machineHierarchy('memory');
+  const shared = pidsHierarchy && memoryHierarchy && pidsHierarchy.version === 2 && memoryHierarchy.version === 2 && pidsHierarchy.ownGroup === memoryHierarchy.ownGroup;
+  const pids = pidsHierarchy && tryGroup(() => kernelGroup(pidsHierarchy, name, shared ? ['pids', 'memory'] : ['pids'], maxMemory));
+  let memory: CgroupDir | undefined;
+  if (shared) memory = pids;
+  else if (memoryHierarchy) memory = tryGroup(() => kernelGroup(memoryHierarchy, name, ['memory'], maxMemory));
+  const groups = [pids, memory].filter((g, i, all): g is CgroupDir => g !== undefined && all.indexOf(g) === i);
+  if (groups.length > 0) startReaper(groups, keptOutputDir);
+  const made: ProcessGuard = {
+    kind: pids ? 'cgroup' : 'rlimit',
+    cgroupDir: pids?.dir,
+    cgroupVersion: pids?.version,
+    maxProcs: limit,
+    maxMemory,
+    memory,
+    keptOutputDir,
+    maxKeptOutput,
+    owned: true,
+  };
+  if (!pids && !warned) {
+    warned = true;
+    process.stderr.write(`sockbook: ${unlimitedProcessesNotice() ?? 'no usable pids cgroup; limiting processes with RLIMIT_NPROC'}\n`);
   }
-  removeStaleGroups(parent);
-  const dir = path.join(parent, `sockbook-${process.pid}`);
-  fs.mkdirSync(dir, { recursive: true });
-  if (h.version === 2) fs.writeFileSync(path.join(dir, 'cgroup.subtree_control'), '+pids\n');
-  fs.writeFileSync(path.join(dir, 'pids.max'), `${limit}\n`);
-  return { kind: 'cgroup', cgroupDir: dir, maxProcs: limit };
+  return made;
+}
+
+/** The guard the kernel handed to this executor child, if it is one. */
+function adoptedGuard(): ProcessGuard | undefined {
+  const raw = process.env[GUARD_ENV];
+  if (!raw) return undefined;
+  try {
+    const adopted = JSON.parse(raw) as ProcessGuard;
+    if (typeof adopted.keptOutputDir !== 'string' || typeof adopted.maxProcs !== 'number') return undefined;
+    return { ...adopted, owned: false };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -128,31 +171,80 @@ function createCgroupGuard(): ProcessGuard | undefined {
  * done once, so it is done synchronously: a helper can then be spawned at once.
  */
 export function processGuard(): ProcessGuard {
-  if (guard) return guard;
-  try {
-    guard = createCgroupGuard();
-  } catch {
-    guard = undefined;
-  }
-  if (!guard) {
-    guard = { kind: 'rlimit', maxProcs: limit };
-    if (!warned) {
-      warned = true;
-      process.stderr.write(
-        'sockbook: no usable pids cgroup; limiting processes with RLIMIT_NPROC only, which does not bind root\n',
-      );
-    }
-  }
+  guard ??= adoptedGuard() ?? createGuard();
   return guard;
+}
+
+/**
+ * What to tell the user when nothing limits the number of processes: no
+ * pids cgroup, and root, whom RLIMIT_NPROC does not bind. Undefined when a
+ * limit holds.
+ */
+export function unlimitedProcessesNotice(): string | undefined {
+  const g = guard ?? processGuard();
+  if (g.kind === 'cgroup' || process.getuid?.() !== 0) return undefined;
+  return (
+    'sockbook: no process limit holds in this kernel: there is no writable pids cgroup, and RLIMIT_NPROC does not bind root. ' +
+    'A fork loop in a program can exhaust the machine.'
+  );
+}
+
+/** The environment that makes an executor child adopt this guard. */
+export function guardEnvironment(): Record<string, string> {
+  return { [GUARD_ENV]: JSON.stringify(processGuard()) };
 }
 
 /** Arguments for sockbook-run that apply the guard to one helper. */
 export function guardArguments(): string[] {
   const g = processGuard();
-  if (g.kind === 'cgroup' && g.cgroupDir) {
-    return ['--cgroup', g.cgroupDir, '--max-procs', String(perCommandLimit(g.maxProcs))];
+  const args = g.kind === 'cgroup' && g.cgroupDir ? ['--cgroup', g.cgroupDir, '--max-procs', String(perCommandLimit(g.maxProcs))] : ['--nproc', String(g.maxProcs)];
+  // v2 groups hold both controllers: run-<pid> under the kernel's group is under its memory limit too.
+  if (g.memory && g.memory.version === 1) args.push('--memory-cgroup', g.memory.dir);
+  else if (!g.memory && g.maxMemory !== null) args.push('--max-memory', String(g.maxMemory));
+  args.push('--tmpdir', g.keptOutputDir, '--keep-limit', String(g.maxKeptOutput));
+  return args;
+}
+
+/**
+ * The cgroup.procs files a process joins to be inside the kernel's groups
+ * (the executor: a child group `executor`, since v2 groups with children hold no processes).
+ */
+export function executorGroupFiles(): string[] {
+  const g = processGuard();
+  const files: string[] = [];
+  if (g.cgroupDir) {
+    const dir = path.join(g.cgroupDir, 'executor');
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      files.push(path.join(dir, 'cgroup.procs'));
+    } catch {
+      // not allowed: the executor runs outside the group
+    }
   }
-  return ['--nproc', String(g.maxProcs)];
+  if (g.memory && g.memory.dir !== g.cgroupDir) files.push(path.join(g.memory.dir, 'cgroup.procs'));
+  return files;
+}
+
+/**
+ * A watch on the memory limit during one command: the function it returns
+ * tells, after the command, whether the limit killed something meanwhile
+ * (then the limit in bytes), else undefined.
+ */
+export function watchMemoryLimit(): () => number | undefined {
+  const g = processGuard();
+  const memory = g.memory;
+  if (!memory || g.maxMemory === null) return () => undefined;
+  const before = readOomKills(memory);
+  const maxMemory = g.maxMemory;
+  return () => {
+    const after = readOomKills(memory);
+    return before !== undefined && after !== undefined && after > before ? maxMemory : undefined;
+  };
+}
+
+/** `the kernel's memory limit (2 GiB) was reached`, for exit lines. */
+export function memoryLimitReason(bytes: number): string {
+  return `the kernel's memory limit (${formatByteSize(bytes)}) was reached`;
 }
 
 /** Removes the group of a helper that has exited. */
@@ -162,14 +254,27 @@ export async function releaseHelperGroup(helperPid: number): Promise<void> {
   await fs.promises.rmdir(path.join(dir, `run-${helperPid}`)).catch(() => undefined);
 }
 
-/** Shutdown: removes the kernel's group (call after killAllStarted). */
+/**
+ * Shutdown and restart (call after killAllStarted): kills whatever is still
+ * in the kernel's groups (daemons whose helper died, a helper too slow to
+ * exit, the executor), removes the groups and the kept output files. The next
+ * command makes a fresh guard. In the executor child only the kernel's groups
+ * are left alone.
+ */
 export async function removeProcessGuard(): Promise<void> {
-  const dir = guard?.cgroupDir;
+  const g = guard;
   guard = undefined;
-  if (!dir) return;
-  const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    if (e.isDirectory()) await fs.promises.rmdir(path.join(dir, e.name)).catch(() => undefined);
+  if (!g || !g.owned) return;
+  const groups = [g.cgroupDir && g.cgroupVersion ? { dir: g.cgroupDir, version: g.cgroupVersion } : undefined, g.memory];
+  const distinct = groups.filter((d, i): d is CgroupDir => d !== undefined && groups.findIndex((o) => o?.dir === d.dir) === i);
+  await Promise.all(distinct.map((d) => killGroup(d)));
+  await fs.promises.rm(g.keptOutputDir, { recursive: true, force: true }).catch(() => undefined);
+  if (reaperPid !== undefined) {
+    try {
+      process.kill(reaperPid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    reaperPid = undefined;
   }
-  await fs.promises.rmdir(dir).catch(() => undefined);
 }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { HelperProcess, type MainExit } from './helper-process';
 import { OutputCoalescer } from './output-coalescer';
+import { watchMemoryLimit } from './process-guard';
 import { signalName } from './signal-names';
 import type { RunOptions, RunResult } from './types';
 
@@ -35,6 +36,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
     let exit: MainExit | undefined;
     let truncatedBytes = 0;
     let fullOutputFile: string | undefined;
+    let droppedBytes = 0;
+    const memoryLimitHit = watchMemoryLimit();
     let interrupted = false;
     let askingForInput = false;
     let settled = false;
@@ -79,9 +82,10 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
         onExit: (e) => {
           exit = e;
         },
-        onTruncated: (total, file) => {
+        onTruncated: (total, file, dropped) => {
           truncatedBytes = Math.max(0, total - limit);
           fullOutputFile = file;
+          droppedBytes = dropped;
         },
         onDone: () => {
           output.end();
@@ -94,6 +98,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
             interrupted,
             truncatedBytes,
             fullOutputFile,
+            droppedBytes,
+            memoryLimit: signalNumber === 9 ? memoryLimitHit() : undefined,
           });
         },
         onError: (message) => {

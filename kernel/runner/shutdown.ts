@@ -1,7 +1,12 @@
 import { removeProcessGuard } from './process-guard';
 import { killAllStarted } from './registry';
 
-/** Kernel shutdown: ends every process commands started, then removes the guard's cgroup. */
+/**
+ * Kernel shutdown and restart: asks every helper to end what its command
+ * started, then kills whatever is still in the guard's cgroups (a daemon
+ * whose helper died, a helper too slow to exit, the executor), removes them,
+ * and deletes the kept output files.
+ */
 export async function shutdownRunner(): Promise<void> {
   await killAllStarted();
   await removeProcessGuard();

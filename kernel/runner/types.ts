@@ -26,4 +26,8 @@ export interface RunResult {
   truncatedBytes: number;
   /** Where the whole output was kept when it was cut. */
   fullOutputFile?: string;
+  /** Bytes of output not kept in that file either (past its cap). */
+  droppedBytes?: number;
+  /** Set when the kernel's memory limit killed the program: the limit in bytes. */
+  memoryLimit?: number;
 }

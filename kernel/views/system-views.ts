@@ -34,7 +34,7 @@ async function kernelTree(kernel: KernelProcesses): Promise<ProcessNode> {
   return tree;
 }
 
-const HELPER_NAMES = new Set(['sockbook-run', 'sockbook-ns']);
+const HELPER_NAMES = new Set(['sockbook-run', 'sockbook-ns', 'sockbook-reaper']);
 
 /**
  * The tree as a student should read it: sockbook's own processes by a short

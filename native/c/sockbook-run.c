@@ -2,6 +2,7 @@
 //
 //   sockbook-run [--pipes] [--stdin] [--cwd DIR] [--limit BYTES] [--tmpdir DIR]
 //                [--cols N] [--rows N] [--cgroup DIR --max-procs N] [--nproc N]
+//                [--memory-cgroup DIR] [--max-memory BYTES] [--keep-limit BYTES]
 //                -- COMMAND
 //
 // The kernel starts it in a session of its own (spawn detached). It becomes a
@@ -10,7 +11,11 @@
 //
 // Default mode: COMMAND runs under a new pseudo-terminal (bash -c). Output is
 // relayed with "\r\n" folded to "\n"; after --limit bytes it is no longer
-// relayed, and all of it (from the first byte) is kept in a file instead.
+// relayed, and all of it (from the first byte) is kept in a file instead, in
+// --tmpdir (made, mode 0700, when missing), up to --keep-limit bytes (64 MiB).
+// --cgroup: joins DIR/run-<own pid> (made, pids.max = --max-procs);
+// --memory-cgroup: joins DIR (a v1 memory group holding the kernel's limit);
+// --max-memory: RLIMIT_AS for the command, where no memory cgroup can limit it.
 // --pipes: COMMAND gets this process' own fds 0, 1 and 2 (pipes of the kernel).
 //
 // fd 3 (read)  control bytes from the kernel:
@@ -25,7 +30,8 @@
 //   'O' bytes               terminal output
 //   'I' ""                  the command is blocked reading its terminal
 //   'X' "exit N"|"signal N" how the main process ended
-//   'T' "<bytes> <path>"    output was cut: total size and the file keeping it
+//   'T' "<bytes> <dropped> <path>"  output was cut: total size, bytes past the
+//                           kept file's cap (not kept), and the file keeping the rest
 //   'E' text                the command could not be started
 //   'D' ""                  the command is over (descendants may live on)
 #define _GNU_SOURCE
@@ -63,8 +69,9 @@
 // ---- options -------------------------------------------------------------
 static int opt_pipes, opt_stdin, opt_cols = 120, opt_rows = 40;
 static long long opt_limit = 1 << 20;
+static long long opt_keep_limit = 64LL << 20, opt_max_memory;
 static long opt_max_procs = 0, opt_nproc = 0;
-static const char *opt_cwd, *opt_tmpdir, *opt_cgroup, *opt_command;
+static const char *opt_cwd, *opt_tmpdir, *opt_cgroup, *opt_memory_cgroup, *opt_command;
 
 // ---- state ---------------------------------------------------------------
 static pid_t main_pid = -1;
@@ -147,6 +154,7 @@ static size_t head_len, head_cap;
 static long long total_bytes;
 static int keep_fd = -1;
 static char keep_path[PATH_MAX];
+static long long kept_bytes, dropped_bytes;  // in the kept file; past its cap
 static size_t held_cr;  // '\r's that may end in '\n'
 
 static void write_all(int fd, const char *p, size_t n) {
@@ -163,11 +171,16 @@ static void open_keep_file(void) {
   const char *dir = opt_tmpdir ? opt_tmpdir : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   snprintf(keep_path, sizeof keep_path, "%s/sockbook-output-XXXXXX.log", dir);
   keep_fd = mkostemps(keep_path, 4, O_CLOEXEC);
+  if (keep_fd < 0 && errno == ENOENT && mkdir(dir, 0700) == 0) {
+    snprintf(keep_path, sizeof keep_path, "%s/sockbook-output-XXXXXX.log", dir);
+    keep_fd = mkostemps(keep_path, 4, O_CLOEXEC);
+  }
   if (keep_fd < 0) {
     keep_path[0] = 0;
     return;
   }
   write_all(keep_fd, head, head_len);
+  kept_bytes = (long long)head_len;
   free(head);
   head = NULL;
   head_len = head_cap = 0;
@@ -188,7 +201,13 @@ static void emit_text(const char *p, size_t n) {
     if (!n) return;
   }
   if (keep_fd < 0 && !keep_path[0]) open_keep_file();
-  if (keep_fd >= 0) write_all(keep_fd, p, n);
+  if (keep_fd < 0) return;
+  // A flood must not fill the disk: past the cap the rest is counted, not kept.
+  long long keep_room = opt_keep_limit - kept_bytes;
+  size_t keep = keep_room <= 0 ? 0 : (long long)n < keep_room ? n : (size_t)keep_room;
+  write_all(keep_fd, p, keep);
+  kept_bytes += (long long)keep;
+  dropped_bytes += (long long)(n - keep);
 }
 
 // Folds "\r\n" (and "\r\r\n", what the terminal makes of a program's own
@@ -392,7 +411,7 @@ static int has_children(void) {
 static void finish_command(void) {
   if (done_sent) return;
   flush_held_cr();
-  if (total_bytes > opt_limit) send_text_frame('T', "%lld %s", total_bytes, keep_path);
+  if (total_bytes > opt_limit) send_text_frame('T', "%lld %lld %s", total_bytes, dropped_bytes, keep_path);
   if (keep_fd >= 0) close(keep_fd);
   keep_fd = -1;
   send_frame('D', NULL, 0);
@@ -431,6 +450,26 @@ static void join_cgroup(void) {
   snprintf(file, sizeof file, "%s/cgroup.procs", dir);
   fd = open(file, O_WRONLY | O_CLOEXEC);
   if (fd >= 0) { write_all(fd, "0\n", 2); close(fd); }
+}
+
+// The kernel's memory limit: its memory cgroup, else RLIMIT_AS (inherited by
+// the command). Under the cgroup the command is the OOM killer's first choice,
+// before the TypeScript executor, which holds the notebook's state.
+static void apply_memory_limit(void) {
+  if (opt_memory_cgroup) {
+    char file[PATH_MAX + 32];
+    snprintf(file, sizeof file, "%s/cgroup.procs", opt_memory_cgroup);
+    int fd = open(file, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) { write_all(fd, "0\n", 2); close(fd); }
+  }
+  if (opt_memory_cgroup || (opt_cgroup && !opt_max_memory)) {
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) { write_all(fd, "300\n", 4); close(fd); }
+  }
+  if (opt_max_memory > 0) {
+    struct rlimit rl = {(rlim_t)opt_max_memory, (rlim_t)opt_max_memory};
+    setrlimit(RLIMIT_AS, &rl);
+  }
 }
 
 // What the command's process gets: default signal state, only fds 0-2.
@@ -507,6 +546,9 @@ static void parse_args(int argc, char **argv) {
     else if (v && !strcmp(a, "--rows")) { opt_rows = atoi(v); i++; }
     else if (v && !strcmp(a, "--max-procs")) { opt_max_procs = atol(v); i++; }
     else if (v && !strcmp(a, "--nproc")) { opt_nproc = atol(v); i++; }
+    else if (v && !strcmp(a, "--memory-cgroup")) { opt_memory_cgroup = v; i++; }
+    else if (v && !strcmp(a, "--max-memory")) { opt_max_memory = atoll(v); i++; }
+    else if (v && !strcmp(a, "--keep-limit")) { opt_keep_limit = atoll(v); i++; }
     else { fprintf(stderr, "sockbook-run: unknown option %s\n", a); exit(2); }
   }
   if (i != argc - 1) {
@@ -575,6 +617,7 @@ int main(int argc, char **argv) {
   signal(SIGTTIN, SIG_IGN);
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fail("cannot become a subreaper");
   if (opt_cgroup && opt_max_procs > 0) join_cgroup();
+  apply_memory_limit();
 
   sigset_t handled;
   sigemptyset(&handled);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { showAnnotation } from '../../display/annotation';
 import type { OutputSink } from '../../interpreter/output-sink';
 import { StdinNotAllowedError } from '../../interpreter/output-sink';
-import { enterIsolation } from '../../runner/isolation';
+import { executorEnvironment, executorLaunch } from '../../runner/executor-launch';
 import type { Completeness, CompletionResult, InspectionResult } from '../../interpreter/interpreter';
 import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { errorOutcome, interruptOutcome } from '../../interpreter/outcome';
@@ -272,8 +272,8 @@ export class ExecutorClient {
     if (this.executor) return this.executor;
     const nonce = randomBytes(8).toString('hex');
     // import() in cells uses vm's main-context loader, still "experimental" in Node 20.
-    // When the kernel is isolated, node starts through a wrapper that joins its namespaces.
-    const node = enterIsolation(process.execPath, ['--disable-warning=ExperimentalWarning', ...EXECUTOR_NODE_FLAGS]);
+    // Node starts through wrappers that make it die with the kernel, join the kernel's cgroups and namespaces.
+    const node = executorLaunch(process.execPath, ['--disable-warning=ExperimentalWarning', ...EXECUTOR_NODE_FLAGS]);
     const child = fork(CHILD_SCRIPT, [], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -281,7 +281,7 @@ export class ExecutorClient {
       detached: true,
       execPath: node.file,
       execArgv: node.args,
-      env: { ...process.env, ...EXECUTOR_MALLOC_ENV, ...this.extraEnv, [FENCE_NONCE_ENV]: nonce },
+      env: { ...process.env, ...EXECUTOR_MALLOC_ENV, ...executorEnvironment(), ...this.extraEnv, [FENCE_NONCE_ENV]: nonce },
     });
     const executor: Executor = {
       process: child,

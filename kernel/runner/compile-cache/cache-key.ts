@@ -1,13 +1,19 @@
 // The key of a compile: a digest of everything its output depends on that can
-// change between runs in a notebook (the compiler, argv, cwd, environment, and
-// every local file it reads, followed through #include).
+// change between runs in a notebook (the compiler and the programs it runs,
+// argv, cwd, environment, and every local file it reads: followed through
+// #include in -I dirs and in the directories of CPATH and friends, response
+// files, linker scripts, libraries in -L dirs and LIBRARY_PATH, and the
+// headers and libraries of a --sysroot).
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { isLinkerInput, type CompileInvocation } from './gcc-command';
+import { toolchainIdentity } from './toolchain-identity';
 
 /** The version of the key and of the entries stored under it. */
-export const KEY_VERSION = 1;
+export const KEY_VERSION = 2;
+/** Include directories from the environment, searched after -I (gcc reads every one that applies to the language). */
+const INCLUDE_PATH_ENV = ['CPATH', 'C_INCLUDE_PATH', 'CPLUS_INCLUDE_PATH', 'OBJC_INCLUDE_PATH'];
 const MAX_DEPENDENCIES = 2000;
 
 /** Environment variables that change what gcc/clang produce or print. */
@@ -38,6 +44,11 @@ async function readIfExists(file: string): Promise<Buffer | null> {
 
 function isErrno(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
+}
+
+/** The directories of a PATH-like variable; an empty element is the current directory, as gcc reads it. */
+function pathList(value: string | undefined): string[] {
+  return value === undefined || value === '' ? [] : value.split(':').map((dir) => (dir === '' ? '.' : dir));
 }
 
 /** Directories of the system toolchain: their headers change only with packages. */
@@ -71,10 +82,16 @@ function referencesOf(text: string): Reference[] | string {
  * resolving like the preprocessor: "x" in the including file's directory,
  * then -iquote, then -I dirs; <x> in -I dirs only. Paths are relative to cwd.
  */
-async function digestSources(invocation: CompileInvocation, cwd: string): Promise<{ inputs: FileDigest[]; dependencies: FileDigest[] } | string> {
+async function digestSources(
+  invocation: CompileInvocation,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ inputs: FileDigest[]; dependencies: FileDigest[] } | string> {
   const local = (dirs: string[]) => dirs.filter((dir) => !isSystemPath(path.resolve(cwd, dir)));
   const quoteDirs = local(invocation.quoteDirs);
-  const includeDirs = local(invocation.includeDirs);
+  // A sysroot's headers are the ones this compile uses: keyed wherever the sysroot is.
+  const sysrootDirs = invocation.sysroot === undefined ? [] : ['usr/local/include', 'usr/include'].map((d) => path.join(invocation.sysroot as string, d));
+  const includeDirs = [...local(invocation.includeDirs), ...local(INCLUDE_PATH_ENV.flatMap((name) => pathList(env[name]))), ...sysrootDirs];
   const inputs: FileDigest[] = [];
   const dependencies = new Map<string, FileDigest>();
   const queue: Array<{ file: string; content: Buffer }> = [];
@@ -101,7 +118,8 @@ async function digestSources(invocation: CompileInvocation, cwd: string): Promis
           if (known.sha256 !== null) break;
           continue;
         }
-        const data = isSystemPath(path.resolve(cwd, key)) ? null : await readIfExists(path.resolve(cwd, key));
+        const systemFile = path.isAbsolute(reference.name) && isSystemPath(key);
+        const data = systemFile ? null : await readIfExists(path.resolve(cwd, key));
         dependencies.set(key, { path: key, sha256: data === null ? null : sha256(data) });
         if (dependencies.size > MAX_DEPENDENCIES) return `more than ${MAX_DEPENDENCIES} included files`;
         if (data !== null) {
@@ -121,10 +139,12 @@ function candidatesFor(reference: Reference, includer: string, quoteDirs: string
   return dirs.map((dir) => path.join(dir, reference.name));
 }
 
-/** Local libraries named by -l and found in -L dirs (system ones are not keyed). */
-async function digestLibraries(invocation: CompileInvocation, cwd: string): Promise<FileDigest[]> {
+/** Local libraries named by -l and found in -L dirs, LIBRARY_PATH or the sysroot (system ones are not keyed). */
+async function digestLibraries(invocation: CompileInvocation, cwd: string, env: NodeJS.ProcessEnv): Promise<FileDigest[]> {
   const digests: FileDigest[] = [];
-  const dirs = invocation.libDirs.filter((dir) => !isSystemPath(path.resolve(cwd, dir)));
+  const sysroot = invocation.sysroot;
+  const sysrootDirs = sysroot === undefined ? [] : ['lib', 'lib64', 'usr/lib', 'usr/lib64'].map((d) => path.join(sysroot, d));
+  const dirs = [...invocation.libDirs, ...pathList(env.LIBRARY_PATH)].filter((dir) => !isSystemPath(path.resolve(cwd, dir))).concat(sysrootDirs);
   for (const lib of invocation.libs) {
     const names = lib.startsWith(':') ? [lib.slice(1)] : [`lib${lib}.so`, `lib${lib}.a`];
     for (const dir of dirs) {
@@ -138,14 +158,18 @@ async function digestLibraries(invocation: CompileInvocation, cwd: string): Prom
   return digests;
 }
 
-interface CompilerIdentity {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  ino: number;
+/** Files named on the command line or in it that are read as they are: response files and linker scripts. */
+async function digestNamedFiles(files: string[], cwd: string): Promise<FileDigest[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      const data = await readIfExists(path.resolve(cwd, file));
+      return { path: file, sha256: data === null ? null : sha256(data) };
+    }),
+  );
 }
 
-async function identifyCompiler(compiler: string, cwd: string, env: NodeJS.ProcessEnv): Promise<CompilerIdentity | string> {
+/** The compiler driver that PATH (or the command's path) resolves to. */
+async function resolveCompiler(compiler: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string | { reason: string }> {
   const candidates = compiler.includes('/')
     ? [path.resolve(cwd, compiler)]
     : (env.PATH ?? '').split(':').filter((dir) => dir !== '').map((dir) => path.join(path.resolve(cwd, dir), compiler));
@@ -155,12 +179,12 @@ async function identifyCompiler(compiler: string, cwd: string, env: NodeJS.Proce
       const real = await fsp.realpath(candidate);
       const stat = await fsp.stat(real);
       if (!stat.isFile()) continue;
-      return { path: real, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+      return real;
     } catch {
       // Not in this PATH directory.
     }
   }
-  return `compiler ${compiler} not found in PATH`;
+  return { reason: `compiler ${compiler} not found in PATH` };
 }
 
 /**
@@ -168,14 +192,21 @@ async function identifyCompiler(compiler: string, cwd: string, env: NodeJS.Proce
  * cannot be keyed (then it is not cached).
  */
 export async function compileKey(invocation: CompileInvocation, cwd: string, env: NodeJS.ProcessEnv, variant: string): Promise<string | { reason: string }> {
-  const compiler = await identifyCompiler(invocation.compiler, cwd, env);
-  if (typeof compiler === 'string') return { reason: compiler };
-  const sources = await digestSources(invocation, cwd);
+  const driver = await resolveCompiler(invocation.compiler, cwd, env);
+  if (typeof driver !== 'string') return driver;
+  const compiler = await toolchainIdentity(driver, env);
+  const sources = await digestSources(invocation, cwd, env);
   if (typeof sources === 'string') return { reason: sources };
-  const libraries = await digestLibraries(invocation, cwd);
+  const libraries = await digestLibraries(invocation, cwd, env);
+  const [responseFiles, linkerScripts] = await Promise.all([
+    digestNamedFiles(invocation.responseFiles, cwd),
+    digestNamedFiles(invocation.linkerScripts, cwd),
+  ]);
   return sha256(JSON.stringify({
     version: KEY_VERSION,
     compiler,
+    responseFiles,
+    linkerScripts,
     argv: invocation.argv,
     cwd,
     env: KEYED_ENV.map((name) => [name, env[name] ?? null]),

@@ -1,6 +1,9 @@
 // The compile cache on disk: one directory per key holding the executable and
 // what the compiler printed, restored by rename, evicted least recently used first.
-import { randomBytes } from 'node:crypto';
+// The directory is the user's own: 0700, owned by them (else it is not used),
+// entries 0700 with the executable 0700 and the metadata 0600. The metadata
+// holds the executable's sha256, checked on every hit.
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,22 +26,53 @@ interface EntryMeta {
   /** What the compiler printed (warnings), replayed on a hit. */
   output: string;
   size: number;
+  /** Of the executable as stored. */
+  sha256: string;
   command: string;
   created: string;
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Makes the cache directory (0700) or checks the one there: a directory of
+ * this user that no one else can write to (mode fixed when it is ours).
+ * Throws when it cannot be trusted.
+ */
+export async function ensureCacheDir(cacheDir: string): Promise<void> {
+  await fsp.mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  const stat = await fsp.lstat(cacheDir);
+  if (!stat.isDirectory()) throw new Error(`${cacheDir} is not a directory`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) throw new Error(`${cacheDir} belongs to another user (uid ${stat.uid})`);
+  if ((stat.mode & 0o077) !== 0) await fsp.chmod(cacheDir, 0o700);
+}
+
+/** Whether entries may be restored from cacheDir: it exists and passes ensureCacheDir's checks. */
+export async function cacheDirTrusted(cacheDir: string): Promise<boolean> {
+  const exists = await fsp.lstat(cacheDir).then(() => true, () => false);
+  return exists && ensureCacheDir(cacheDir).then(() => true, () => false);
 }
 
 /** Copy the cached output to target (via a rename, so a running old binary is not disturbed); undefined on a miss. */
 export async function restoreEntry(entryDir: string, target: string): Promise<string | undefined> {
   let meta: EntryMeta;
+  let binary: Buffer;
   try {
     meta = JSON.parse(await fsp.readFile(path.join(entryDir, ENTRY_META), 'utf8')) as EntryMeta;
+    if (meta.version !== KEY_VERSION || typeof meta.output !== 'string' || typeof meta.sha256 !== 'string') return undefined;
+    binary = await fsp.readFile(path.join(entryDir, ENTRY_OUTPUT));
   } catch {
     return undefined;
   }
-  if (meta.version !== KEY_VERSION || typeof meta.output !== 'string') return undefined;
+  if (sha256(binary) !== meta.sha256) {
+    // Damaged or replaced: never restored, and gone so the compile stores a good one.
+    await fsp.rm(entryDir, { recursive: true, force: true }).catch(() => undefined);
+    return undefined;
+  }
   const temporary = `${target}.sockbook-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await fsp.copyFile(path.join(entryDir, ENTRY_OUTPUT), temporary);
+    await fsp.writeFile(temporary, binary, { mode: 0o755, flag: 'wx' });
     await fsp.chmod(temporary, 0o755);
     await fsp.rename(temporary, target);
   } catch {
@@ -52,22 +86,23 @@ export async function restoreEntry(entryDir: string, target: string): Promise<st
 }
 
 export async function storeEntry(cacheDir: string, entryDir: string, target: string, output: string, command: string): Promise<void> {
-  let size: number;
+  let binary: Buffer;
   try {
     const stat = await fsp.stat(target);
     if (!stat.isFile()) return;
-    size = stat.size;
+    // Read once: what is hashed is exactly what is stored.
+    binary = await fsp.readFile(target);
   } catch {
     return;
   }
   // Built in a temp dir and renamed into place, so a reader never sees half an entry.
   const temporary = path.join(cacheDir, `tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    await fsp.mkdir(cacheDir, { recursive: true });
-    await fsp.mkdir(temporary);
-    await fsp.copyFile(target, path.join(temporary, ENTRY_OUTPUT));
-    const meta: EntryMeta = { version: KEY_VERSION, output, size, command, created: new Date().toISOString() };
-    await fsp.writeFile(path.join(temporary, ENTRY_META), JSON.stringify(meta));
+    await ensureCacheDir(cacheDir);
+    await fsp.mkdir(temporary, { mode: 0o700 });
+    await fsp.writeFile(path.join(temporary, ENTRY_OUTPUT), binary, { mode: 0o700 });
+    const meta: EntryMeta = { version: KEY_VERSION, output, size: binary.length, sha256: sha256(binary), command, created: new Date().toISOString() };
+    await fsp.writeFile(path.join(temporary, ENTRY_META), JSON.stringify(meta), { mode: 0o600 });
     await fsp.rm(entryDir, { recursive: true, force: true });
     await fsp.rename(temporary, entryDir);
   } catch {

@@ -3,13 +3,20 @@
  * re-running an unchanged cell does not run the compiler again.
  *
  * The key covers everything the output depends on that can change between
- * runs in a notebook: the compiler (its resolved path, size and mtime — a
- * package upgrade replaces the driver), the full argv, the cwd (it is in the
- * debug info), the compiler-relevant environment, the content of every
+ * runs in a notebook: the compiler (the content of its driver and of the
+ * programs it runs: cc1, collect2, as, ld), the full argv, the cwd (it is in
+ * the debug info), the compiler-relevant environment, the content of every
  * input file, of every local header reached through `#include "…"` (and
- * `<…>` found in a local -I dir), recursively, and of local libraries
- * (`-L dir -lname`). System headers and libraries are not keyed: they change
- * only with the compiler's packages.
+ * `<…>` found in a local -I dir or a directory of CPATH, C_INCLUDE_PATH,
+ * CPLUS_INCLUDE_PATH, OBJC_INCLUDE_PATH), recursively, of response files
+ * (`@file`), linker scripts (`-T`), local libraries (`-L dir -lname`,
+ * LIBRARY_PATH) and a --sysroot's headers and libraries. System headers and
+ * libraries are not keyed: they change only with the compiler's packages.
+ * The key is computed again after the compile, and the entry stored only
+ * when it is the same: a file changed meanwhile may be what was compiled.
+ *
+ * The cache directory is the user's own (0700, files 0600 and 0700); a hit
+ * checks the stored executable's hash before restoring it.
  *
  * Only simple commands are cached: a plain word list (no pipes,
  * redirections, `;`, `&&`, `$`, quotes, backquotes, globs) that compiles and
@@ -17,9 +24,10 @@
  * is `{ cacheable: false }` and runs normally.
  */
 import * as path from 'node:path';
+import { promises as fsp } from 'node:fs';
 import { compileKey } from './cache-key';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, defaultCacheDir, evict, restoreEntry, storeEntry } from './cache-store';
-import { parseCompileCommand } from './gcc-command';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, cacheDirTrusted, defaultCacheDir, evict, restoreEntry, storeEntry } from './cache-store';
+import { expandResponseFiles, parseCompileCommand, type CompileInvocation } from './gcc-command';
 
 export { defaultCacheDir } from './cache-store';
 export { parseCompileCommand, type CompileInvocation } from './gcc-command';
@@ -57,19 +65,38 @@ export async function lookupCompile(command: string, cwd: string, options: Compi
   }
 }
 
+/** The invocation with its response files read and their words parsed in. */
+async function expanded(command: string, cwd: string): Promise<CompileInvocation | string> {
+  const invocation = parseCompileCommand(command);
+  if (typeof invocation === 'string' || invocation.responseFiles.length === 0) return invocation;
+  const contents = new Map<string, string>();
+  for (const file of invocation.responseFiles) {
+    const text = await fsp.readFile(path.resolve(cwd, file), 'utf8').catch(() => undefined);
+    if (text === undefined) return `response file ${file} cannot be read`;
+    contents.set(file, text);
+  }
+  return expandResponseFiles(invocation, contents);
+}
+
+async function keyOf(command: string, cwd: string, env: NodeJS.ProcessEnv, variant: string): Promise<{ key: string; invocation: CompileInvocation } | string> {
+  const invocation = await expanded(command, cwd);
+  if (typeof invocation === 'string') return invocation;
+  const key = await compileKey(invocation, cwd, env, variant);
+  return typeof key === 'string' ? { key, invocation } : key.reason;
+}
+
 async function lookup(command: string, cwd: string, options: CompileCacheOptions): Promise<CompileCacheLookup> {
   const env = options.env ?? process.env;
-  const invocation = parseCompileCommand(command);
-  if (typeof invocation === 'string') return { cacheable: false, reason: invocation };
   const absoluteCwd = path.resolve(cwd);
-
-  const key = await compileKey(invocation, absoluteCwd, env, options.variant ?? '');
-  if (typeof key !== 'string') return { cacheable: false, reason: key.reason };
+  const variant = options.variant ?? '';
+  const keyed = await keyOf(command, absoluteCwd, env, variant);
+  if (typeof keyed === 'string') return { cacheable: false, reason: keyed };
+  const { key, invocation } = keyed;
   const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir(env));
   const entryDir = path.join(cacheDir, key);
   const target = path.resolve(absoluteCwd, invocation.output);
 
-  const restored = await restoreEntry(entryDir, target);
+  const restored = (await cacheDirTrusted(cacheDir)) ? await restoreEntry(entryDir, target) : undefined;
   if (restored !== undefined) return { cacheable: true, hit: true, output: restored };
 
   return {
@@ -77,6 +104,9 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
     hit: false,
     store: async (output: string, exitCode: number): Promise<void> => {
       if (exitCode !== 0) return;
+      // What was compiled is what the key says only if no input changed since it was computed.
+      const after = await keyOf(command, absoluteCwd, env, variant).catch(() => undefined);
+      if (typeof after !== 'object' || after.key !== key) return;
       await storeEntry(cacheDir, entryDir, target, output, command.trim());
       await evict(cacheDir, options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES);
     },

@@ -1,0 +1,27 @@
+/**
+ * How the kernel starts its TypeScript executor child so that it never
+ * outlives the kernel: through sockbook-launch (native/c/sockbook-launch.c),
+ * which sets PR_SET_PDEATHSIG to SIGKILL and joins the kernel's cgroups
+ * before it executes Node. A signal from the kernel (the OS, in fact) is the
+ * one thing that ends a process spinning in a synchronous loop, whose event
+ * loop never sees its IPC channel close; and the cgroups let shutdown and
+ * the reaper end what it started.
+ */
+import * as fs from 'node:fs';
+import { nativeArtifact } from '../paths';
+import { enterIsolation, type LaunchCommand } from './isolation';
+import { executorGroupFiles, guardEnvironment } from './process-guard';
+
+/** The command that starts the executor's Node (file with args) inside the kernel's guard and namespaces. */
+export function executorLaunch(file: string, args: string[]): LaunchCommand {
+  const inner = enterIsolation(file, args);
+  const launcher = nativeArtifact('sockbook-launch');
+  if (!fs.existsSync(launcher)) return inner;
+  const joins = executorGroupFiles().flatMap((f) => ['--join', f]);
+  return { file: launcher, args: [String(process.pid), ...joins, '--', inner.file, ...inner.args] };
+}
+
+/** What the executor child must know of the kernel's guard. */
+export function executorEnvironment(): Record<string, string> {
+  return guardEnvironment();
+}

@@ -1,0 +1,53 @@
+// sockbook-launch: starts a program that must not outlive the kernel.
+//
+//   sockbook-launch PARENT_PID [--join CGROUP_PROCS_FILE]... -- PROGRAM [ARG]...
+//
+// Sets PR_SET_PDEATHSIG to SIGKILL (kept across exec), so PROGRAM is killed
+// by the kernel itself the moment its parent (the kernel, PARENT_PID) ends,
+// even while PROGRAM spins in a loop that never reads its IPC channel. Then
+// moves itself into each cgroup (writes 0 to the cgroup.procs file), so what
+// PROGRAM starts counts against the kernel's limits and is ended with its
+// groups, and executes PROGRAM in the same process (every fd is kept).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+  if (argc < 4 || atoi(argv[1]) <= 0) {
+    fprintf(stderr, "usage: sockbook-launch PARENT_PID [--join CGROUP_PROCS_FILE]... -- PROGRAM [ARG]...\n");
+    return 2;
+  }
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+    fprintf(stderr, "sockbook-launch: PR_SET_PDEATHSIG: %s\n", strerror(errno));
+    return 127;
+  }
+  // The parent may have died before the line above: then nothing would kill us.
+  if (getppid() != (pid_t)atoi(argv[1])) return 127;
+  int i = 2;
+  for (; i < argc && strcmp(argv[i], "--"); i++) {
+    if (strcmp(argv[i], "--join") || i + 1 >= argc) {
+      fprintf(stderr, "sockbook-launch: bad argument %s\n", argv[i]);
+      return 2;
+    }
+    const char *file = argv[++i];
+    int fd = open(file, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0\n", 2) != 2) {
+      // Not fatal: the program runs, only outside that group.
+      fprintf(stderr, "sockbook-launch: cannot join %s: %s\n", file, strerror(errno));
+    }
+    if (fd >= 0) close(fd);
+  }
+  if (i + 1 >= argc) {
+    fprintf(stderr, "sockbook-launch: no program after --\n");
+    return 2;
+  }
+  execvp(argv[i + 1], argv + i + 1);
+  fprintf(stderr, "sockbook-launch: cannot run %s: %s\n", argv[i + 1], strerror(errno));
+  return 127;
+}

@@ -12,6 +12,7 @@ import { projectRoot } from '../kernel/paths';
 import { formatByteSize, parseByteSize } from '../kernel/runner/byte-size';
 import { createGroup, findHierarchy, killGroup } from '../kernel/runner/cgroup-files';
 import type { Message } from '../kernel/wire/message';
+import { annotationsOf } from './support/annotations';
 import { KernelClient } from './support/kernel-client';
 
 const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
@@ -62,6 +63,8 @@ function killMarked(marker: string): void {
 }
 
 const stderrOf = (outputs: Message[]): string => KernelClient.streamText(outputs, 'stderr');
+/** The kernel's own lines (exit status, output cut, notices) are displays of their own, one text per line. */
+const notesOf = (outputs: Message[]): string => annotationsOf(outputs).join('\n');
 const stdoutOf = (outputs: Message[]): string => KernelClient.streamText(outputs, 'stdout');
 
 describe('limits: sizes and cgroup files', () => {
@@ -228,15 +231,15 @@ describe('limits: memory and disk', function () {
     ].join('\n');
     const { outputs } = await kernel.execute(cell);
     assert.doesNotMatch(stdoutOf(outputs), /never stopped/);
-    assert.match(stderrOf(outputs), /killed by signal 9 \(SIGKILL\): the kernel's memory limit \(256 MiB\) was reached/);
+    assert.match(notesOf(outputs), /killed by signal 9 \(SIGKILL\): the kernel's memory limit \(256 MiB\) was reached/);
     assert.equal(stdoutOf((await kernel.execute('!echo still here')).outputs), 'still here\n');
   });
 
   it('caps a kept output file (SOCKBOOK_MAX_KEPT_OUTPUT), says what was dropped, deletes it at shutdown', async () => {
     kernel = await KernelClient.start({ env: { SOCKBOOK_MAX_KEPT_OUTPUT: '2M' } });
     const { outputs } = await kernel.execute("!head -c 5000000 /dev/zero | tr '\\0' x");
-    const note = /output cut: (\d+) more bytes; (\S+) keeps all but the last (\d+), which were dropped/.exec(stderrOf(outputs));
-    assert.ok(note, stderrOf(outputs));
+    const note = /output cut: (\d+) more bytes; (\S+) keeps all but the last (\d+), which were dropped/.exec(notesOf(outputs));
+    assert.ok(note, notesOf(outputs));
     assert.equal(Number(note[1]), 5000000 - (1 << 20));
     assert.equal(Number(note[3]), 5000000 - 2 * (1 << 20));
     assert.equal(fs.statSync(note[2]).size, 2 * (1 << 20));
@@ -282,9 +285,10 @@ describe('limits: said aloud, and --isolate pid', function () {
       argv: ['unshare', '-m', 'sh', '-c', `umount ${cgroupMounts.join(' ')} && exec "$0" "$@"`, process.execPath, SOCKBOOK, 'kernel', '-f', '{connection_file}'],
     });
     const first = await kernel.execute('!echo one');
-    assert.match(stderrOf(first.outputs), /no process limit holds in this kernel: there is no writable pids cgroup, and RLIMIT_NPROC does not bind root/);
+    assert.match(notesOf(first.outputs), /no process limit holds in this kernel: there is no writable pids cgroup, and RLIMIT_NPROC does not bind root/);
     const second = await kernel.execute('!echo two');
     assert.equal(stderrOf(second.outputs), '');
+    assert.deepEqual(annotationsOf(second.outputs), []);
     assert.equal(stdoutOf(second.outputs), 'two\n');
   });
 

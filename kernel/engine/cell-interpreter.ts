@@ -235,9 +235,11 @@ export class CellInterpreter implements Interpreter {
   }
 
   async shutdown(restart: boolean): Promise<void> {
-    // The runner's own shutdown: every process commands started, then the process guard's cgroup.
+    // The executor ends what its cells started (launch(), sh()) first, so their helpers reap them;
+    // then the runner's own shutdown: every process commands started, then whatever is left in the cgroups.
     const executor = this.executorClient;
-    await Promise.allSettled([runnerShutdown().shutdownRunner(), restart ? executor?.restart() : executor?.shutdown()]);
+    await Promise.allSettled([restart ? executor?.restart() : executor?.shutdown()]);
+    await Promise.allSettled([runnerShutdown().shutdownRunner()]);
     if (restart) {
       this.dialect = 'union'; // the magics go with the restart, as in IPython; the setup cell chooses again
       this.options.log('restarting: every process of this kernel was ended');

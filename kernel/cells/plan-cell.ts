@@ -46,13 +46,18 @@ function dropLeadingBlankLines(code: string): string {
   return code.replace(/^(?:[ \t\r\f\v]*\n)+/, '');
 }
 
+/** The cell magic line of a cell whose first non-blank line starts with `%%`. */
+export function cellMagicOf(code: string): MagicLine | undefined {
+  return splitMagicLine(dropLeadingBlankLines(code));
+}
+
 /** Decide what a cell asks for, from its text. Pure. */
 export function planCell(code: string): CellPlan {
   const cell = dropLeadingBlankLines(code);
   const firstLine = cell.split('\n', 1)[0];
   if (firstLine.trim() === COURSE_SETUP_LINE) return { kind: 'setup' };
 
-  const magic = splitMagicLine(cell);
+  const magic = cellMagicOf(cell);
   if (magic) return planCellMagic(magic);
 
   const commands = shellCommandsOf(cell);

@@ -13,6 +13,7 @@ import { runCommandStep } from './command-step';
 import { compileRunCommands } from '../cells/compile-run';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
 import { planCell } from '../cells/plan-cell';
+import { plannedCompleteness } from '../cells/completeness';
 
 export interface InterpreterOptions {
   log(text: string): void;
@@ -154,8 +155,10 @@ export class CellInterpreter implements Interpreter {
     return inspectCode(code, cursorPos, detailLevel, this.executor);
   }
 
+  /** Only TypeScript goes to the executor's parser; the plan decides the rest. */
   isComplete(code: string): Promise<Completeness> {
-    return this.executor.isComplete(code);
+    const planned = plannedCompleteness(code);
+    return planned ? Promise.resolve(planned) : this.executor.isComplete(code);
   }
 
   async shutdown(restart: boolean): Promise<void> {

@@ -15,6 +15,8 @@ const PACKAGES = [
   'python3-notebook',
   'manpages-dev',
   'iproute2', // ss, used by the epoll lesson
+  'tmux', // the terminal that the jupyter console test types into
+  'chromium', // the browser of the classic Notebook test
 ];
 
 function installed(pkg) {

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+function tmux(socket: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('tmux', ['-L', socket, ...args], { env, encoding: 'utf8', timeout: 10000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`tmux ${args.join(' ')}: ${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A terminal program run in a detached tmux session on a private tmux server,
+ * typed into with send-keys and read with capture-pane, as a user at a
+ * terminal would.
+ */
+export class TmuxSession {
+  private constructor(
+    readonly name: string,
+    private readonly socket: string,
+  ) {}
+
+  static async start(command: string, options: { env: NodeJS.ProcessEnv; cwd: string; width?: number; height?: number }): Promise<TmuxSession> {
+    const name = `sockbook-test-${randomBytes(4).toString('hex')}`;
+    const env = { ...options.env };
+    delete env.TMUX;
+    await tmux(name, ['new-session', '-d', '-s', name, '-c', options.cwd, '-x', String(options.width ?? 200), '-y', String(options.height ?? 50), command], env);
+    return new TmuxSession(name, name);
+  }
+
+  /** Types text literally (a trailing `;` escaped, since tmux reads it as a command separator). */
+  async type(text: string): Promise<void> {
+    if (text !== '') await tmux(this.socket, ['send-keys', '-t', this.name, '-l', text.replace(/;$/, '\\;')]);
+  }
+
+  async press(key: string): Promise<void> {
+    await tmux(this.socket, ['send-keys', '-t', this.name, key]);
+  }
+
+  /** The whole pane with its scrollback, trailing blank lines dropped. */
+  async screen(): Promise<string> {
+    return (await tmux(this.socket, ['capture-pane', '-p', '-J', '-S', '-', '-t', this.name])).replace(/\s+$/, '');
+  }
+
+  /** Waits until the screen satisfies check; fails with what the screen shows. */
+  async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 30000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = await this.screen();
+      if (check(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`the terminal never showed ${what}; it shows:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async running(): Promise<boolean> {
+    return tmux(this.socket, ['has-session', '-t', this.name]).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /**
+   * Kills the session by name. The program's children (a kernel it started)
+   * are ended by pid too, since a program killed with its terminal may leave
+   * them behind.
+   */
+  async kill(): Promise<void> {
+    if (!(await this.running())) return;
+    const panePid = Number((await tmux(this.socket, ['display-message', '-p', '-t', this.name, '#{pane_pid}']).catch(() => '')).trim());
+    const children = panePid > 0 ? childrenOf(panePid) : [];
+    await tmux(this.socket, ['kill-session', '-t', this.name]).catch(() => undefined);
+    const left = () => children.filter(alive);
+    for (const pid of left()) process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (left().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    for (const pid of left()) process.kill(pid, 'SIGKILL');
+  }
+}

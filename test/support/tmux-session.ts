@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { childPids, endPids } from './pids';
 
 function tmux(socket: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -9,23 +9,6 @@ function tmux(socket: string, args: string[], env?: NodeJS.ProcessEnv): Promise<
       else resolve(stdout);
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -87,12 +70,8 @@ export class TmuxSession {
   async kill(): Promise<void> {
     if (!(await this.running())) return;
     const panePid = Number((await tmux(this.socket, ['display-message', '-p', '-t', this.name, '#{pane_pid}']).catch(() => '')).trim());
-    const children = panePid > 0 ? childrenOf(panePid) : [];
+    const children = panePid > 0 ? childPids(panePid) : [];
     await tmux(this.socket, ['kill-session', '-t', this.name]).catch(() => undefined);
-    const left = () => children.filter(alive);
-    for (const pid of left()) process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + 5000;
-    while (left().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    for (const pid of left()) process.kill(pid, 'SIGKILL');
+    await endPids(children);
   }
 }

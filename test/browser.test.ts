@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserServer, type P
 import { projectRoot } from '../kernel/paths';
 import { JupyterEnv } from './support/jupyter-env';
 import { NotebookServer } from './support/notebook-server';
-import { childPids, endPids } from './support/pids';
+import { childProcesses, endProcesses, processRef } from './support/pids';
 
 /** Debian's chromium package. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -99,16 +99,19 @@ describe('the classic Notebook in headless Chromium', function () {
 
   after(async () => {
     const browserPid = browserServer?.process().pid;
-    const browserChildren = browserPid === undefined ? [] : childPids(browserPid);
+    const browserProcesses = browserPid === undefined ? [] : [processRef(browserPid), ...childProcesses(browserPid)];
     try {
       await context?.close().catch(() => undefined);
       await browser?.close().catch(() => undefined);
       await browserServer?.close().catch(() => undefined);
     } finally {
-      if (browserPid !== undefined) await endPids([browserPid, ...browserChildren]);
-      await server?.stop();
-      jupyter?.cleanup();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      try {
+        await endProcesses(browserProcesses);
+        await server?.stop();
+      } finally {
+        jupyter?.cleanup();
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { PYTHON, type JupyterEnv } from './jupyter-env';
-import { childPids, endPids } from './pids';
+import { childProcesses, endProcesses, processRef } from './pids';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,11 +71,11 @@ export class NotebookServer {
     } catch {
       // the server may not answer; the kernels are ended by pid below
     }
-    const kernels = childPids(pid);
+    const kernels = childProcesses(pid);
     const exited = new Promise((r) => this.process.once('exit', r));
-    await endPids([pid], 10000);
+    await endProcesses([processRef(pid)], 10000);
     if (this.running()) await exited;
-    await endPids(kernels);
+    await endProcesses(kernels);
   }
 
   private running(): boolean {

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { childPids, endPids } from './pids';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { childProcesses, endProcesses } from './pids';
 
 function tmux(socket: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('tmux', ['-L', socket, ...args], { env, encoding: 'utf8', timeout: 10000 }, (error, stdout, stderr) => {
+    execFile('tmux', ['-S', socket, ...args], { env, encoding: 'utf8', timeout: 10000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`tmux ${args.join(' ')}: ${error.message}\n${stderr}`));
       else resolve(stdout);
     });
@@ -12,22 +15,32 @@ function tmux(socket: string, args: string[], env?: NodeJS.ProcessEnv): Promise<
 }
 
 /**
- * A terminal program run in a detached tmux session on a private tmux server,
- * typed into with send-keys and read with capture-pane, as a user at a
- * terminal would.
+ * A terminal program run in a detached tmux session on a private tmux server
+ * (its socket in a temp dir), typed into with send-keys and read with
+ * capture-pane, as a user at a terminal would.
  */
 export class TmuxSession {
+  private readonly socket: string;
+
   private constructor(
     readonly name: string,
-    private readonly socket: string,
-  ) {}
+    private readonly socketDir: string,
+  ) {
+    this.socket = path.join(socketDir, 'tmux.sock');
+  }
 
   static async start(command: string, options: { env: NodeJS.ProcessEnv; cwd: string; width?: number; height?: number }): Promise<TmuxSession> {
     const name = `sockbook-test-${randomBytes(4).toString('hex')}`;
+    const session = new TmuxSession(name, mkdtempSync(path.join(os.tmpdir(), 'sockbook-tmux-')));
     const env = { ...options.env };
     delete env.TMUX;
-    await tmux(name, ['new-session', '-d', '-s', name, '-c', options.cwd, '-x', String(options.width ?? 200), '-y', String(options.height ?? 50), command], env);
-    return new TmuxSession(name, name);
+    try {
+      await tmux(session.socket, ['new-session', '-d', '-s', name, '-c', options.cwd, '-x', String(options.width ?? 200), '-y', String(options.height ?? 50), command], env);
+    } catch (error) {
+      await session.kill();
+      throw error;
+    }
+    return session;
   }
 
   /** Types text literally (a trailing `;` escaped, since tmux reads it as a command separator). */
@@ -68,10 +81,17 @@ export class TmuxSession {
    * them behind.
    */
   async kill(): Promise<void> {
-    if (!(await this.running())) return;
+    try {
+      if (await this.running()) await this.killSession();
+    } finally {
+      rmSync(this.socketDir, { recursive: true, force: true });
+    }
+  }
+
+  private async killSession(): Promise<void> {
     const panePid = Number((await tmux(this.socket, ['display-message', '-p', '-t', this.name, '#{pane_pid}']).catch(() => '')).trim());
-    const children = panePid > 0 ? childPids(panePid) : [];
+    const children = panePid > 0 ? childProcesses(panePid) : [];
     await tmux(this.socket, ['kill-session', '-t', this.name]).catch(() => undefined);
-    await endPids(children);
+    await endProcesses(children);
   }
 }

@@ -47,6 +47,11 @@ function dropLeadingBlankLines(code: string): string {
   return code.replace(/^(?:[ \t\r\f\v]*\n)+/, '');
 }
 
+/** The cell magic line of a cell whose first non-blank line starts with `%%`. */
+export function cellMagicOf(code: string): MagicLine | undefined {
+  return splitMagicLine(dropLeadingBlankLines(code));
+}
+
 /**
  * Decide what a cell asks for, from its text. Pure. `dialect` is the one the
  * notebook's setup cell chose (the union when it chose none).
@@ -59,7 +64,7 @@ export function planCell(code: string, dialect: MagicDialect = 'union'): CellPla
     return detected ? { kind: 'setup', dialect: detected } : { kind: 'setup' };
   }
 
-  const magic = splitMagicLine(cell);
+  const magic = cellMagicOf(cell);
   if (magic) return planCellMagic(magic, dialect);
 
   const commands = shellCommandsOf(cell);

@@ -18,6 +18,7 @@ import type * as CompileRun from '../cells/compile-run';
 import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
 import type * as PlanCell from '../cells/plan-cell';
+import type * as CellCompleteness from '../cells/completeness';
 
 /**
  * A module read at its first use. The kernel answers kernel_info before any
@@ -37,6 +38,7 @@ const runnerShutdown = lazy(() => require('../runner/shutdown') as typeof Runner
 const commandStep = lazy(() => require('./command-step') as typeof CommandStep);
 const compileRun = lazy(() => require('../cells/compile-run') as typeof CompileRun);
 const planCells = lazy(() => require('../cells/plan-cell') as typeof PlanCell);
+const completeness = lazy(() => require('../cells/completeness') as typeof CellCompleteness);
 
 /** How long after kernel_info the modules every cell needs are read (ms): after the client saw the kernel ready. */
 const WARM_UP_DELAY_MS = 500;
@@ -228,10 +230,10 @@ export class CellInterpreter implements Interpreter {
     return this.executor.openComms(targetName);
   }
 
+  /** Only TypeScript goes to the executor's parser; the plan decides the rest. */
   isComplete(code: string): Promise<Completeness> {
-    // Only TypeScript can be unfinished; every other kind of cell is complete as typed.
-    if (planCells().planCell(code).kind !== 'typescript') return Promise.resolve({ status: 'complete' });
-    return this.executor.isComplete(code);
+    const planned = completeness().plannedCompleteness(code);
+    return planned ? Promise.resolve(planned) : this.executor.isComplete(code);
   }
 
   async shutdown(restart: boolean): Promise<void> {

@@ -16,6 +16,8 @@ const PACKAGES = [
   'manpages-dev',
   'groff-base', // groff lays out the man pages Shift-Tab shows
   'iproute2', // ss, used by the epoll lesson
+  'tmux', // the terminal that the jupyter console test types into
+  'chromium', // the browser of the classic Notebook test
 ];
 
 function installed(pkg) {

@@ -12,6 +12,7 @@ import { Checker } from './checker';
 import { CommRegistry, commOrigin } from './comm-api';
 import { helpTarget } from './help-request';
 import { ChildInterruptPolicy } from './interrupt-policy';
+import { lightCompleteness } from './light-completeness';
 import type { ClientMessage, ClientRequest } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
 import { SleepTimers } from './sleep-timers';
@@ -79,7 +80,12 @@ async function handle(request: ClientRequest): Promise<void> {
       }
       case 'isComplete': {
         const empty = request.code.trim() === '' || helpTarget(request.code) !== undefined;
-        channel.reply<'isComplete'>(request.id, empty ? { status: 'complete' } : await checker.ask('isComplete', { code: request.code }), false);
+        const answer = empty
+          ? { status: 'complete' as const }
+          : checker.loaded
+            ? await checker.ask('isComplete', { code: request.code })
+            : lightCompleteness(request.code);
+        channel.reply<'isComplete'>(request.id, answer, false);
         break;
       }
       case 'comm':

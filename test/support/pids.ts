@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+
+/** A process as recorded at one moment: its pid and start time, so a reused pid is never mistaken for it. */
+export interface ProcessRef {
+  pid: number;
+  startTime: string | undefined;
+}
+
+/** Field 22 of /proc/PID/stat (after the parenthesised command name, which may hold spaces). */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export function processRef(pid: number): ProcessRef {
+  return { pid, startTime: startTimeOf(pid) };
+}
+
+function alive(ref: ProcessRef): boolean {
+  return ref.startTime !== undefined && startTimeOf(ref.pid) === ref.startTime;
+}
+
+/** The direct children of a process, read from /proc. */
+export function childProcesses(pid: number): ProcessRef[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map((p) => processRef(Number(p)));
+  } catch {
+    return [];
+  }
+}
+
+/** SIGTERM to each process still alive, SIGKILL to those left after graceMs. */
+export async function endProcesses(refs: ProcessRef[], graceMs = 5000): Promise<void> {
+  const left = () => refs.filter(alive);
+  const signal = (name: NodeJS.Signals) => {
+    for (const { pid } of left()) {
+      try {
+        process.kill(pid, name);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (left().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  signal('SIGKILL');
+}

@@ -1,3 +1,4 @@
+import { continuationIndent } from './continuation-indent';
 import type { Completeness } from '../../interpreter/interpreter';
 import { helpTarget } from './help-request';
 import { rewriteMagicLines } from './magic-lines';
@@ -30,7 +31,5 @@ export function completenessOf(cellText: string): Completeness {
   const end = code.trimEnd().length;
   const atEnd = errors.every((d) => (d.start ?? 0) >= end && UNFINISHED.has(d.code));
   if (!atEnd) return { status: 'invalid' };
-  const lastLine = code.trimEnd().split('\n').pop() ?? '';
-  const base = /^\s*/.exec(lastLine)?.[0] ?? '';
-  return { status: 'incomplete', indent: /[{([]$/.test(lastLine.trimEnd()) ? `${base}  ` : base };
+  return { status: 'incomplete', indent: continuationIndent(code) };
 }

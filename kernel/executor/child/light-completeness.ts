@@ -1,4 +1,5 @@
 import type { Completeness } from '../../interpreter/interpreter';
+import { continuationIndent } from './continuation-indent';
 import { CellSyntaxError, compileCell, type SyntaxProblem } from './cell-compiler';
 import { rewriteMagicLines } from './magic-lines';
 
@@ -23,6 +24,7 @@ export function lightCompleteness(code: string): Completeness {
     return { status: 'complete' };
   } catch (error) {
     if (!(error instanceof CellSyntaxError)) return { status: 'unknown' };
-    return offsetOf(rewritten, error.problem) >= rewritten.trimEnd().length ? { status: 'incomplete', indent: '' } : { status: 'invalid' };
+    if (offsetOf(rewritten, error.problem) < rewritten.trimEnd().length) return { status: 'invalid' };
+    return { status: 'incomplete', indent: continuationIndent(code) };
   }
 }

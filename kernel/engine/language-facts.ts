@@ -26,7 +26,8 @@ export function languageFacts(): LanguageFacts {
       mimetype: 'text/typescript',
       fileExtension: '.ts',
       pygmentsLexer: 'typescript',
-      codemirrorMode: 'text/typescript',
+      // The classic Notebook loads mode/NAME/NAME.js: TypeScript is an option of the javascript mode, not a file of its own.
+      codemirrorMode: { name: 'javascript', typescript: true },
     },
     banner: 'sockbook: C cells (%%cpp FILE with %run lines, %%c, %%bash, !cmd) and TypeScript cells calling libc through koffi.',
     helpLinks: [

@@ -38,12 +38,15 @@ export function terminalWriter(write: (text: string) => void, styled: boolean): 
   return styled ? write : (text) => write(text.replace(SGR, ''));
 }
 
+/** Every control sequence, which takes no room on the screen. */
+const CSI = /\x1b\[[0-9;:?]*[ -/]*[@-~]/g;
+
 /** Terminal rows a text takes, its long lines wrapped at the terminal's width. */
 function rowsOf(text: string, columns: number): number {
   return text
     .replace(/\n$/, '')
     .split('\n')
-    .reduce((rows, line) => rows + Math.max(1, Math.ceil(line.replace(SGR, '').length / columns)), 0);
+    .reduce((rows, line) => rows + Math.max(1, Math.ceil(line.replace(CSI, '').length / columns)), 0);
 }
 
 const UPDATED = '[updated] ';

@@ -132,13 +132,20 @@ describe('what a new user tripped over', function () {
       return CodeMirror as never;
     }
 
-    /** The file the Notebook requests for a mode (utils.requireCodeMirrorMode), and whether it is served. */
-    async function modeFile(mode: unknown): Promise<{ url: string; status: number }> {
+    /** The file the Notebook requests for a mode (as its utils.requireCodeMirrorMode does), and whether it is served. */
+    async function modeFile(mode: unknown): Promise<{ url: string; status: number; text: string }> {
       const index = await codeMirrorIndex();
-      const name = typeof mode === 'string' ? mode : String((mode as { mode?: string; name?: string }).mode ?? (mode as { name?: string }).name);
-      const info = index.findModeByName(name) ?? index.findModeByExtension(name.split('.').slice(-1)[0] ?? '') ?? index.findModeByMIME(name) ?? { mode: name, mime: name };
+      const spec = (typeof mode === 'string' ? {} : mode) as { mode?: string; name?: string; mime?: string };
+      const name = typeof mode === 'string' ? mode : String(spec.mode ?? spec.name);
+      const info =
+        (spec.mode && spec.mime ? { mode: spec.mode, mime: spec.mime } : null) ??
+        index.findModeByName(name) ??
+        index.findModeByExtension(name.split('.').slice(-1)[0] ?? '') ??
+        index.findModeByMIME(name) ??
+        { mode: name, mime: name };
       const url = `/static/components/codemirror/mode/${info.mode}/${info.mode}.js`;
-      return { url, status: (await get(url)).status };
+      const response = await get(url);
+      return { url, ...response };
     }
 
     it("kernel_info's codemirror_mode names a mode file the installed Notebook serves (text/typescript did not)", async () => {
@@ -149,6 +156,16 @@ describe('what a new user tripped over', function () {
       const notebookDir = (await runCommand(PYTHON, ['-c', 'import notebook, os; print(os.path.dirname(notebook.__file__))'])).stdout.trim();
       assert.ok(existsSync(path.join(notebookDir, 'static', 'components', file.url.replace('/static/components/', ''))), `${file.url} exists on disk`);
       assert.equal((await modeFile('text/typescript')).status, 404, 'the old mode is what made the Notebook request a missing file');
+
+      // The Notebook's CodeMirror, with the mode file it loaded, highlights a cell as TypeScript with that spec.
+      const CodeMirror = require(path.join(notebookDir, 'static', 'components', 'codemirror', 'addon', 'runmode', 'runmode.node.js')) as {
+        runMode(code: string, spec: unknown, token: (text: string, style: string | null) => void): void;
+      };
+      vm.runInNewContext(file.text, { CodeMirror });
+      const styles = new Map<string, string | null>();
+      CodeMirror.runMode('let port: number = 31008;\ninterface Peer { fd: number }', mode, (text, style) => styles.set(text, style));
+      assert.equal(styles.get('number'), 'type', 'a type annotation is highlighted as a type, as only TypeScript does');
+      assert.equal(styles.get('interface'), 'keyword');
     });
 
     it("serves the kernelspec's kernel.js, whose onload highlights %%cpp, %%c, %%bash and ! cells as C and shell", async () => {

@@ -206,6 +206,21 @@ describe('what a new user tripped over', function () {
         const file = await modeFile(mode.replace(/^magic_/, ''));
         assert.equal(file.status, 200, `${mode} -> ${file.url}`);
       }
+
+      // The cell bodies, through the Notebook's CodeMirror with the mode files it loads.
+      const notebookDir = (await runCommand(PYTHON, ['-c', 'import notebook, os; print(os.path.dirname(notebook.__file__))'])).stdout.trim();
+      const CodeMirror = require(path.join(notebookDir, 'static', 'components', 'codemirror', 'addon', 'runmode', 'runmode.node.js')) as {
+        runMode(code: string, spec: unknown, token: (text: string, style: string | null) => void): void;
+      };
+      const styleOf = async (mode: string, code: string, word: string) => {
+        vm.runInNewContext((await modeFile(mode)).text, { CodeMirror });
+        let style: string | null | undefined;
+        CodeMirror.runMode(code, mode, (text, s) => (text === word ? (style = s) : undefined));
+        return style;
+      };
+      assert.equal(await styleOf('text/x-c++src', 'int main(void) { return 0; }', 'int'), 'type');
+      assert.equal(await styleOf('text/x-csrc', 'int main(void) { return 0; }', 'return'), 'keyword');
+      assert.equal(await styleOf('shell', 'ls -l | grep "x"', '"x"'), 'string');
     });
   });
 

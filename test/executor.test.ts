@@ -9,6 +9,7 @@ import { FencedOutput } from '../kernel/executor/host/fenced-output';
 import { fenceMarker } from '../kernel/executor/protocol';
 import type { CellOutcome } from '../kernel/interpreter/outcome';
 import { MemorySink } from './support/executor-sink';
+import { stripAnsi } from '../kernel/grading/cell-text';
 
 describe('executor (TypeScript cells in a child process)', function () {
   this.timeout(20000);
@@ -137,8 +138,10 @@ describe('executor (TypeScript cells in a child process)', function () {
     if (outcome.status !== 'error') return;
     assert.equal(outcome.ename, 'RangeError');
     assert.equal(outcome.evalue, 'too big');
-    const text = outcome.traceback.join('\n');
-    const frames = outcome.traceback.filter((line) => line.startsWith('    at '));
+    // The user sees the traceback coloured; its text is what is checked here.
+    const lines = outcome.traceback.map(stripAnsi);
+    const text = lines.join('\n');
+    const frames = lines.filter((line) => line.startsWith('    at '));
     assert.deepEqual(frames, ['    at boom (cell[7]:3:9)', '    at cell[7]:5:1']);
     assert.match(text, /3 \|   throw new RangeError\('too big'\);\n  \|         \^/);
   });
@@ -307,7 +310,7 @@ describe('executor (TypeScript cells in a child process)', function () {
     const sink = new MemorySink();
     assertOk((await run("setTimeout(() => { throw new Error('late'); }, 10);", client, sink)).outcome);
     await new Promise((r) => setTimeout(r, 150));
-    assert.match(sink.text('stderr'), /Uncaught exception: Error: late/);
+    assert.match(stripAnsi(sink.text('stderr')), /Uncaught exception: Error: late/);
     assert.equal((await run('kept')).sink.result(), "'still here'");
   });
 

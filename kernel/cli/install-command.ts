@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { projectRoot } from '../paths';
 import { UsageError, type OptionValues, type Subcommand } from './command-options';
+import { kernelJs } from './notebook-highlight';
 
 export type InstallTarget = { kind: 'user' } | { kind: 'sys-prefix' } | { kind: 'prefix'; prefix: string } | { kind: 'system' };
 
@@ -32,7 +34,7 @@ export function kernelsDir(target: InstallTarget): string {
   }
 }
 
-/** Writes kernels/sockbook/kernel.json from the template, pointing at this node and this checkout. */
+/** Writes kernels/sockbook/kernel.json from the template, pointing at this node and this checkout, and the classic Notebook's kernel.js. */
 export async function installKernelspec(target: InstallTarget, name = 'sockbook'): Promise<string> {
   const template = await readFile(path.join(projectRoot, 'kernel.json'), 'utf8');
   const spec = JSON.parse(template) as { argv: string[] };
@@ -42,7 +44,43 @@ export async function installKernelspec(target: InstallTarget, name = 'sockbook'
   const dir = path.join(kernelsDir(target), name);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
+  await writeFile(path.join(dir, 'kernel.js'), kernelJs());
   return dir;
+}
+
+/** Where Jupyter looks for kernelspecs when `jupyter --paths` cannot say: JUPYTER_PATH, the user's dir, the usual prefixes. */
+function usualDataDirs(): string[] {
+  const dirs = (process.env.JUPYTER_PATH ?? '').split(path.delimiter).filter((dir) => dir !== '');
+  dirs.push(process.env.JUPYTER_DATA_DIR ?? path.join(os.homedir(), '.local', 'share', 'jupyter'));
+  try {
+    dirs.push(path.join(pythonPrefix(), 'share', 'jupyter'));
+  } catch {
+    // no Python: only the fixed prefixes
+  }
+  dirs.push('/usr/local/share/jupyter', '/usr/share/jupyter');
+  return dirs;
+}
+
+/** The data directories Jupyter searches for kernels in this environment (`jupyter --paths --json`). */
+export async function jupyterDataDirs(): Promise<string[]> {
+  try {
+    const { stdout } = await promisify(execFile)('jupyter', ['--paths', '--json'], { encoding: 'utf8', timeout: 20000 });
+    const data = (JSON.parse(stdout) as { data?: unknown }).data;
+    if (Array.isArray(data) && data.every((dir) => typeof dir === 'string')) return data;
+  } catch {
+    // jupyter is not installed here, or too old for --json
+  }
+  return usualDataDirs();
+}
+
+/** What to tell the user when Jupyter will not find a kernelspec installed under dataDir; undefined when it will. */
+export async function searchPathHint(dataDir: string): Promise<string | undefined> {
+  const searched = (await jupyterDataDirs()).map((dir) => path.resolve(dir));
+  if (searched.includes(path.resolve(dataDir))) return undefined;
+  return (
+    `Jupyter does not look in ${dataDir}: add it to JUPYTER_PATH to use the kernel, e.g.\n` +
+    `  export JUPYTER_PATH=${dataDir}\${JUPYTER_PATH:+:\$JUPYTER_PATH}\n`
+  );
 }
 
 const INSTALL_OPTIONS = {
@@ -72,5 +110,7 @@ export const installCommand: Subcommand<typeof INSTALL_OPTIONS> = {
     const name = values.name ?? 'sockbook';
     const dir = await installKernelspec(installTarget(values), name);
     process.stdout.write(`installed kernelspec ${name} in ${dir}\n`);
+    const hint = await searchPathHint(path.dirname(path.dirname(dir)));
+    if (hint) process.stdout.write(hint);
   },
 };

@@ -5,6 +5,7 @@ import type { OutputSink } from '../interpreter/output-sink';
 import type { ExecutorClient } from '../executor/host/client';
 import type * as ExecutorHost from '../executor/host/client';
 import type * as CodeHelp from '../help/code-help';
+import type * as HelpCell from '../help/help-cell';
 import type * as SystemViews from '../views/system-views';
 import type * as Registry from '../runner/registry';
 import type * as RunnerShutdown from '../runner/shutdown';
@@ -32,6 +33,7 @@ function lazy<T>(load: () => T): () => T {
 const markdown = lazy(() => require('../display/markdown') as typeof Markdown);
 const executorHost = lazy(() => require('../executor/host/client') as typeof ExecutorHost);
 const codeHelp = lazy(() => require('../help/code-help') as typeof CodeHelp);
+const helpCell = lazy(() => require('../help/help-cell') as typeof HelpCell);
 const systemViews = lazy(() => require('../views/system-views') as typeof SystemViews);
 const registry = lazy(() => require('../runner/registry') as typeof Registry);
 const runnerShutdown = lazy(() => require('../runner/shutdown') as typeof RunnerShutdown);
@@ -125,7 +127,10 @@ export class CellInterpreter implements Interpreter {
         return this.runCommands(plan.commands, sink, interrupt);
       case 'line-magic':
         return this.runLineMagic(plan, sink);
-      case 'typescript':
+      case 'typescript': {
+        // `?name` shows what Shift-Tab shows (a libc name's man page too).
+        const help = helpCell().helpRequest(plan.code);
+        if (help) return helpCell().answerHelp(help, sink, this.typescriptHelp);
         // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
         return this.executor.execute(plan.code, sink, interrupt, {
           allowStdin: request.allowStdin,
@@ -133,6 +138,7 @@ export class CellInterpreter implements Interpreter {
           // Tracebacks name the cell as its prompt does (In [3] -> cell[3]).
           executionCount: request.executionCount,
         });
+      }
     }
   }
 

@@ -26,7 +26,10 @@ export function languageFacts(): LanguageFacts {
       mimetype: 'text/typescript',
       fileExtension: '.ts',
       pygmentsLexer: 'typescript',
-      codemirrorMode: 'text/typescript',
+      // TypeScript is CodeMirror's javascript mode with an option: the classic Notebook loads
+      // mode/javascript/javascript.js for `mode` (`text/typescript` alone made it ask for a file that
+      // does not exist), and JupyterLab finds its TypeScript language by `mime`.
+      codemirrorMode: { name: 'application/typescript', mode: 'javascript', mime: 'application/typescript' },
     },
     banner: 'sockbook: C cells (%%cpp FILE with %run lines, %%c, %%bash, !cmd) and TypeScript cells calling libc through koffi.',
     helpLinks: [

@@ -74,6 +74,7 @@ export async function runNotebook(nb: Notebook, runner: CellRunner, options: Not
         notebookDeadline: deadline.signal,
         notebookTimeoutSeconds: options.timeoutSeconds,
       });
+      sink.finish();
       const { seconds } = result;
       let report: CellReport;
       if (result.status === 'passed') {

@@ -91,7 +91,7 @@ async function bindingManPage(name: string): Promise<ManPage | undefined> {
  * cells never declared), or a bare koffi type (a function declared with
  * koffi.func: its type line names Koffi and no documentation follows).
  */
-function saysNothing(reply: InspectionResult): boolean {
+export function saysNothing(reply: InspectionResult): boolean {
   const text = reply.data['text/plain'];
   if (!reply.found || typeof text !== 'string' || /^\s*(any)?\s*$/.test(text)) return true;
   return !text.includes('\n\n') && /koffi/i.test(text);

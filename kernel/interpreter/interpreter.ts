@@ -30,7 +30,8 @@ export interface LanguageFacts {
     mimetype: string;
     fileExtension: string;
     pygmentsLexer: string;
-    codemirrorMode: string;
+    /** A CodeMirror mode name or MIME type, or a mode spec with its options. */
+    codemirrorMode: string | { name: string; [option: string]: string | boolean };
   };
   banner: string;
   helpLinks: { text: string; url: string }[];

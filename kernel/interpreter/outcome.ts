@@ -1,5 +1,6 @@
 import type { MimeBundle } from './mime';
 import { CELL_INTERRUPTED, KEYBOARD_INTERRUPT } from './keyboard-interrupt';
+import { errorHeader } from './traceback-colour';
 
 /** A payload of execute_reply (the pager is the one sockbook uses). */
 export interface PagerPayload {
@@ -32,8 +33,8 @@ export interface CellRequest {
 /** user_expressions results, as execute_reply carries them. */
 export type ExpressionResult = { status: 'ok'; data: MimeBundle; metadata: Record<string, unknown> } | ErrorOutcome;
 
-/** The one way to make an error outcome; the traceback is the `ename: evalue` line unless given. */
-export function errorOutcome(ename: string, evalue: string, traceback: string[] = [`${ename}: ${evalue}`]): ErrorOutcome {
+/** The one way to make an error outcome; the traceback is the `ename: evalue` line (coloured) unless given. */
+export function errorOutcome(ename: string, evalue: string, traceback: string[] = [errorHeader(ename, evalue)]): ErrorOutcome {
   return { status: 'error', ename, evalue, traceback };
 }
 

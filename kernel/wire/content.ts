@@ -95,7 +95,7 @@ export type LanguageInfo = {
   mimetype: string;
   file_extension: string;
   pygments_lexer: string;
-  codemirror_mode: string;
+  codemirror_mode: string | { name: string; [option: string]: string | boolean };
 };
 
 export type KernelInfoReply = {

@@ -10,6 +10,7 @@ import { junitRefused, junitXml } from '../../grading/junit';
 import { runNotebook } from '../../grading/notebook-runner';
 import { injectParameters, parameterEnvironment } from '../../grading/parameters';
 import { FirstCellNotice } from '../first-cell-notice';
+import { terminalWriter } from '../notebook-sink';
 import { setUpIsolation } from '../kernel-isolation';
 import { parseNotebook, serializeNotebook, type Notebook } from '../nbformat';
 import type { RunOptions } from './options';
@@ -23,7 +24,10 @@ async function loadNotebook(file: string, shownAs: string): Promise<Notebook> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`${shownAs}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${shownAs}: no such file`);
+    if (code === 'EISDIR') throw new Error(`${shownAs}: is a directory, not a notebook`);
+    throw new Error(`${shownAs}: cannot read it (${(error as Error).message})`);
   }
   return parseNotebook(text, shownAs);
 }
@@ -84,7 +88,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
       cellTimeoutSeconds: options.cellTimeoutSeconds,
       timeoutSeconds: options.timeoutSeconds,
       allowErrors: options.allowErrors,
-      echo: options.quiet ? () => undefined : out,
+      echo: options.quiet ? () => undefined : terminalWriter(out, process.stdout.isTTY === true),
       emphasize: bold,
       events: {
         cellStarted: (done, total, firstLine) => reporter.send({ type: 'cell', done, total, firstLine }),

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import type { CellError } from '../../interpreter/outcome';
+import { errorHeader, marker, place } from '../../interpreter/traceback-colour';
 import type { CompiledCell, SyntaxProblem } from './cell-compiler';
 
 /** The cells run so far, by the file name their scripts were given (`cell[3]`). */
@@ -18,7 +19,7 @@ const EXECUTOR_DIR = path.dirname(__dirname) + path.sep;
 export function cellErrorFrom(thrown: unknown, cells: CellRegistry): CellError {
   if (!(thrown instanceof Error)) {
     const evalue = inspect(thrown);
-    return { ename: 'Error', evalue, traceback: [`Uncaught ${evalue}`] };
+    return { ename: 'Error', evalue, traceback: [`${marker('Uncaught')} ${evalue}`] };
   }
   const ename = thrown.name || 'Error';
   const evalue = thrown.message;
@@ -33,7 +34,7 @@ export function cellErrorFrom(thrown: unknown, cells: CellRegistry): CellError {
       const position = cell.toCellPosition(Number(lineText), Number(columnText));
       if (!position) continue;
       const where = `${file}:${position.line}:${position.column}`;
-      frames.push(fn ? `    at ${fn} (${where})` : `    at ${where}`);
+      frames.push(fn ? `    at ${fn} (${place(where)})` : `    at ${place(where)}`);
       if (excerpt.length === 0) excerpt = sourceExcerpt(cell.source, position.line, position.column, where);
     } else if (file === 'node:vm' || file.startsWith(EXECUTOR_DIR)) {
       // Below this frame is the executor calling the user's code.
@@ -42,19 +43,19 @@ export function cellErrorFrom(thrown: unknown, cells: CellRegistry): CellError {
       frames.push(line.replace(/^\s*/, '    '));
     }
   }
-  return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames, ...excerpt] };
+  return { ename, evalue, traceback: [errorHeader(ename, evalue), ...frames, ...excerpt] };
 }
 
 /** The error for a cell the parser rejects: nothing of it has run. */
 export function syntaxErrorOf(problems: SyntaxProblem[], cellName: string, source: string): CellError {
   const first = problems[0];
-  if (!first) return { ename: 'SyntaxError', evalue: 'invalid syntax', traceback: ['SyntaxError: invalid syntax'] };
+  if (!first) return { ename: 'SyntaxError', evalue: 'invalid syntax', traceback: [errorHeader('SyntaxError', 'invalid syntax')] };
   const where = `${cellName}:${first.line}:${first.column}`;
   return {
     ename: 'SyntaxError',
     evalue: `${first.message} (${where})`,
     traceback: [
-      ...problems.map((p) => `${cellName}:${p.line}:${p.column} - error${p.code === undefined ? '' : ` TS${p.code}`}: ${p.message}`),
+      ...problems.map((p) => `${place(`${cellName}:${p.line}:${p.column}`)} - ${marker('error')}${p.code === undefined ? '' : ` TS${p.code}`}: ${p.message}`),
       ...sourceExcerpt(source, first.line, first.column, where),
     ],
   };
@@ -65,5 +66,5 @@ function sourceExcerpt(source: string, line: number, column: number, where: stri
   const text = source.split('\n')[line - 1];
   if (text === undefined) return [];
   const number = String(line);
-  return ['', where, `${number} | ${text}`, `${' '.repeat(number.length)} | ${' '.repeat(Math.max(0, column - 1))}^`];
+  return ['', place(where), `${number} | ${text}`, `${' '.repeat(number.length)} | ${' '.repeat(Math.max(0, column - 1))}${marker('^')}`];
 }

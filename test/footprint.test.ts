@@ -63,7 +63,10 @@ describe('footprint: the TypeScript executor starts only when TypeScript needs i
     const page = '%%cpp page.c\nint s = socket(AF_INET, SOCK_STREAM, 0);';
     const inspection = await kernel.request('shell', 'inspect_request', { code: page, cursor_pos: page.indexOf('socket(') + 3, detail_level: 0 });
     assert.equal(inspection.content.found, true);
-    const complete = await kernel.request('shell', 'is_complete_request', { code: cpp });
+    // A cell magic waits for a blank line, as IPython's do; neither answer needs the executor.
+    const typing = await kernel.request('shell', 'is_complete_request', { code: cpp.trimEnd() });
+    assert.equal(typing.content.status, 'incomplete');
+    const complete = await kernel.request('shell', 'is_complete_request', { code: `${cpp.trimEnd()}\n\n` });
     assert.equal(complete.content.status, 'complete');
     assert.deepEqual(descendants(kernel.process.pid as number).filter(isExecutor), []);
   });

@@ -54,7 +54,12 @@ async function isolate(options: KernelOptions): Promise<string | undefined> {
 /** `sockbook kernel -f CONNECTION_FILE [--isolate net,tmp]`: what Jupyter starts. */
 export async function runKernel(connectionFile: string, options: KernelOptions = {}): Promise<void> {
   const info = await readConnectionFile(connectionFile);
-  const signer = new Signer(info.signature_scheme, info.key);
+  let signer: Signer;
+  try {
+    signer = new Signer(info.signature_scheme, info.key);
+  } catch (error) {
+    throw new Error(`${connectionFile}: ${(error as Error).message}`);
+  }
   if (!signer.enabled) log('the connection file has an empty key: messages are not signed');
   // Before any command or the executor can start: they start inside the namespaces.
   const notice = await isolate(options);

@@ -32,6 +32,8 @@ export interface KernelContext {
   /** Starts a cell: returns the signal its interrupt aborts. */
   beginCell(): AbortSignal;
   endCell(): void;
+  /** A shutdown_request is taken: nothing new starts from now on, and the running cell is interrupted. */
+  beginShutdown(): void;
   askInput(request: Request, prompt: string, password: boolean): Promise<string>;
   /** Ends the kernel process after the reply is sent. */
   shutdown(restart: boolean): Promise<void>;

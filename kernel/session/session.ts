@@ -1,12 +1,15 @@
 import type { Channels, OutgoingChannel, RoutedChannel } from '../transport/channels';
 import { decodeMessage, encodeMessage, newHeader, WireError } from '../wire/codec';
-import type { IopubContent, IopubType, ReplyContent, ReplyType, RequestType, StdinRequestContent } from '../wire/content';
+import { DigestHistory } from '../wire/digest-history';
+import type { ErrorReply, IopubContent, IopubType, ReplyContent, ReplyType, RequestType, StdinRequestContent } from '../wire/content';
 import type { JsonMap } from '../wire/json';
-import type { JsonObject, Message } from '../wire/message';
+import type { Header, JsonObject, Message } from '../wire/message';
 import { isReceivedType, readContent } from '../wire/read-content';
 import type { Signer } from '../wire/signer';
 import { controlHandlers, shellHandlers } from './handlers';
+import { errorReplyFor } from './error-reply';
 import { HistoryStore } from './history';
+import { InterruptLatch } from './interrupt-latch';
 import type { Interpreter } from '../interpreter/interpreter';
 import type { Handler, HandlerTable, KernelContext, Request } from './request';
 import { StdinBroker } from './stdin-broker';
@@ -37,10 +40,12 @@ export class Session implements KernelContext {
   lastSequence = 0;
   private readonly id = newHeader('', '').msg_id;
   private shellTail: Promise<void> = Promise.resolve();
-  private cell: AbortController | null = null;
-  /** Set once shutdown has begun: requests still queued then are not run. */
+  private readonly interrupts = new InterruptLatch();
+  /** Set once a shutdown_request is taken: nothing starts after it. */
   private ending = false;
   private readonly stdin: StdinBroker;
+  /** Signatures already received: a replayed message is dropped. */
+  private readonly digests = new DigestHistory();
 
   constructor(private readonly options: SessionOptions) {
     this.interpreter = options.interpreter;
@@ -64,7 +69,7 @@ export class Session implements KernelContext {
   onFrames(channel: RoutedChannel, frames: Buffer[]): void {
     let message: Message;
     try {
-      message = decodeMessage(frames, this.options.signer);
+      message = decodeMessage(frames, this.options.signer, this.digests);
     } catch (error) {
       const reason = error instanceof WireError ? error.message : String(error);
       this.log(`dropped a message on ${channel}: ${reason}`);
@@ -72,7 +77,11 @@ export class Session implements KernelContext {
     }
     const msgType = message.header.msg_type;
     if (channel === 'stdin') {
-      if (msgType === 'input_reply') this.stdin.answer(this.read('input_reply', message.content).value ?? '');
+      if (msgType !== 'input_reply') return;
+      const parent = message.parent_header.msg_id;
+      if (!this.stdin.answer(parent, this.read('input_reply', message.content).value ?? '')) {
+        this.log(`ignored an input_reply to ${String(parent)}: no open input_request has that msg_id`);
+      }
       return;
     }
     const table = channel === 'shell' ? shellHandlers : controlHandlers;
@@ -80,21 +89,29 @@ export class Session implements KernelContext {
       this.log(`ignored unknown ${channel} message type '${msgType}'`);
       return;
     }
+    if (this.ending) {
+      this.log(`ignored ${msgType} on ${channel}: the kernel is shutting down`);
+      return;
+    }
     this.dispatch(channel, message, msgType, table);
   }
 
   interrupt(): void {
-    this.cell?.abort();
+    this.interrupts.interrupt();
     this.stdin.cancel(Object.assign(new Error('interrupted while waiting for input'), { name: 'KeyboardInterrupt' }));
   }
 
+  /** The running shell request's interrupt (armed when its handling began, so none is lost before the cell starts). */
   beginCell(): AbortSignal {
-    this.cell = new AbortController();
-    return this.cell.signal;
+    return this.interrupts.signal();
   }
 
-  endCell(): void {
-    this.cell = null;
+  endCell(): void {}
+
+  /** From now on nothing new starts; the running cell is interrupted, so it starts no further step. */
+  beginShutdown(): void {
+    this.ending = true;
+    this.interrupt();
   }
 
   askInput(request: Request, prompt: string, password: boolean): Promise<string> {
@@ -118,32 +135,49 @@ export class Session implements KernelContext {
     const handler: Handler<T> | undefined = table[msgType];
     if (!handler) return;
     const sequence = channel === 'shell' ? ++this.lastSequence : 0;
+    let replied = false;
     const request: Request<T> = {
       channel,
       message,
       content: this.read(msgType, message.content),
       sequence,
-      reply: (replyType, content) => this.send(channel, message.identities, message, replyType, content),
+      reply: (replyType, content) => {
+        replied = true;
+        return this.send(channel, message.identities, message, replyType, content);
+      },
       publish: (iopubType, content, metadata) => this.publish(message, iopubType, content, metadata),
     };
-    if (channel === 'control') void this.handle(request, handler);
-    else this.shellTail = this.shellTail.then(() => this.handle(request, handler));
+    const failed = (error: unknown): Promise<void> => {
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.log(`${msgType} failed: ${text}`);
+      const answer = replied ? undefined : errorReplyFor(msgType, error);
+      return answer ? this.send(channel, message.identities, message, answer.replyType, answer.content) : Promise.resolve();
+    };
+    if (channel === 'control') void this.handle(request, handler, failed);
+    else this.shellTail = this.shellTail.then(() => this.handle(request, handler, failed));
   }
 
-  private async handle<T extends RequestType>(request: Request<T>, handler: Handler<T>): Promise<void> {
+  private async handle<T extends RequestType>(request: Request<T>, handler: Handler<T>, failed: (error: unknown) => Promise<void>): Promise<void> {
     // The kernel process ends right after shutdown; a cell started now could outlive the interpreter's shutdown.
     if (this.ending) return;
-    await this.publish(request.message, 'status', { execution_state: 'busy' });
+    const shell = request.channel === 'shell';
+    if (shell) this.interrupts.arm();
     try {
-      await handler(request, this);
-    } catch (error) {
-      this.log(`${request.message.header.msg_type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      await this.publish(request.message, 'status', { execution_state: 'busy' });
+      try {
+        await handler(request, this);
+      } catch (error) {
+        await failed(error);
+      }
+      await this.publish(request.message, 'status', { execution_state: 'idle' });
+    } finally {
+      if (shell) this.interrupts.disarm();
     }
-    await this.publish(request.message, 'status', { execution_state: 'idle' });
   }
 
-  private askOnStdin(request: Request, content: StdinRequestContent['input_request']): Promise<void> {
-    return this.send('stdin', request.message.identities, request.message, 'input_request', content);
+  private askOnStdin(request: Request, content: StdinRequestContent['input_request']): { msgId: string; sent: Promise<void> } {
+    const header = newHeader('input_request', this.id);
+    return { msgId: header.msg_id, sent: this.send('stdin', request.message.identities, request.message, 'input_request', content, {}, header) };
   }
 
   /** Publishes on iopub; a message of the kernel's own (no request behind it) has an empty parent header. */
@@ -157,17 +191,18 @@ export class Session implements KernelContext {
     return this.send('iopub', [topic], null, 'iopub_welcome', { subscription: topic.toString('utf8') });
   }
 
-  private send<C extends ReplyContent[ReplyType] | IopubContent[IopubType] | StdinRequestContent['input_request']>(
+  private send<C extends ReplyContent[ReplyType] | ErrorReply | IopubContent[IopubType] | StdinRequestContent['input_request']>(
     channel: OutgoingChannel,
     identities: Buffer[],
     parent: Message | null,
     msgType: string,
     content: C,
     metadata: JsonMap = {},
+    header: Header = newHeader(msgType, this.id),
   ): Promise<void> {
     const message: Message<C> = {
       identities,
-      header: newHeader(msgType, this.id),
+      header,
       parent_header: parent?.header ?? {},
       metadata,
       content,

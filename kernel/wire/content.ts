@@ -11,6 +11,9 @@ export type MimeData = { [mimeType: string]: string | string[] | JsonMap };
 
 export type ErrorContent = { ename: string; evalue: string; traceback: string[] };
 
+/** The reply to any request whose handling failed (the protocol's error reply). */
+export type ErrorReply = { status: 'error' } & ErrorContent;
+
 export type EmptyContent = Record<string, never>;
 
 export type ExecuteRequest = {

@@ -153,8 +153,7 @@ describe('protocol over real ZeroMQ sockets', function () {
     kernel.stdinHandler = (m) => {
       if (m.header.msg_type === 'input_request') {
         assert.equal(m.content.prompt, 'name? ');
-        const { frames } = kernel.message('input_reply', { value: 'Ada' });
-        void kernel.sendFrames('stdin', frames);
+        void kernel.answerInput(m, 'Ada');
       }
     };
     const { outputs } = await kernel.execute('const who = await input("name? "); console.log(`hi ${who}`)', { allow_stdin: true });

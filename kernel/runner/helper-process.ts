@@ -34,6 +34,8 @@ export interface HelperHandlers {
   onInputWanted?(): void;
   onExit?(exit: MainExit): void;
   onTruncated?(totalBytes: number, file: string | undefined): void;
+  /** A typed line of `lineBytes` bytes was cut to `keptBytes`, the terminal's canonical line limit. */
+  onInputCut?(lineBytes: number, keptBytes: number): void;
   /** The command is over (its descendants may live on under the helper). */
   onDone?(): void;
   /** The command could not be started. */
@@ -185,6 +187,11 @@ export class HelperProcess implements RegisteredHelper {
         const space = s.indexOf(' ');
         const file = s.slice(space + 1);
         this.handlers.onTruncated?.(Number(s.slice(0, space)), file || undefined);
+        break;
+      }
+      case 'C': {
+        const [lineBytes, keptBytes] = text().split(' ').map(Number);
+        this.handlers.onInputCut?.(lineBytes, keptBytes);
         break;
       }
       case 'E':

@@ -178,10 +178,15 @@ export class KernelClient {
     return next;
   }
 
-  message(msgType: string, content: JsonObject, signer: Signer = this.signer): { frames: Buffer[]; msgId: string } {
+  message(msgType: string, content: JsonObject, signer: Signer = this.signer, parent?: Message): { frames: Buffer[]; msgId: string } {
     const header = newHeader(msgType, this.session, 'test');
-    const frames = encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, signer);
+    const frames = encodeMessage({ identities: [], header, parent_header: parent?.header ?? {}, metadata: {}, content, buffers: [] }, signer);
     return { frames, msgId: header.msg_id };
+  }
+
+  /** Answers an input_request on stdin, as its child (the kernel matches the answer to the question by parent). */
+  answerInput(question: Message, value: string): Promise<void> {
+    return this.sendFrames('stdin', this.message('input_reply', { value }, this.signer, question).frames);
   }
 
   async send(channel: Channel, msgType: string, content: JsonObject, signer?: Signer): Promise<string> {

@@ -456,6 +456,17 @@ describe('session (in process, fake transport and interpreter)', () => {
     assert.deepEqual(history.reply.content.history, [[1, 1, '']]);
   });
 
+  it('searches history by glob in linear time, also with many stars on a long input', async () => {
+    await kernel.done(kernel.execute('a'.repeat(100000)));
+    await kernel.done(kernel.execute('abc'));
+    const started = Date.now();
+    const { reply } = await kernel.done(kernel.send('shell', 'history_request', { hist_access_type: 'search', pattern: '*a*a*a*a*a*a*a*b', output: false }));
+    assert.ok(Date.now() - started < 200, `the search took ${Date.now() - started} ms`);
+    assert.deepEqual(reply.content.history, []);
+    const found = await kernel.done(kernel.send('shell', 'history_request', { hist_access_type: 'search', pattern: 'a?c', output: false }));
+    assert.deepEqual(found.reply.content.history, [[1, 2, 'abc']]);
+  });
+
   it('publishes status: starting at start-up, with an empty parent header', async () => {
     await kernel.channels.waitFor(() => kernel.channels.sent.length > 0, 'the first message');
     const [first] = kernel.channels.sent;

@@ -8,7 +8,7 @@ import { enterIsolation } from '../../runner/isolation';
 import type { Completeness, CompletionResult, InspectionResult } from '../../interpreter/interpreter';
 import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { FencedOutput, type StreamName } from './fenced-output';
-import { OutputCap } from './output-cap';
+import { DisplayCap, OutputCap } from './output-cap';
 import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
 
@@ -78,6 +78,7 @@ export class ExecutorClient {
   private readonly interruptGraceMs: number;
   private diedWhileIdle: string | undefined;
   private outputCap = new OutputCap();
+  private displayCap = new DisplayCap();
 
   constructor(options: ExecutorClientOptions = {}) {
     this.interruptGraceMs = options.interruptGraceMs ?? 2000;
@@ -139,6 +140,7 @@ export class ExecutorClient {
     this.allowStdin = opts.allowStdin;
     this.outputCap.close();
     this.outputCap = new OutputCap();
+    this.displayCap = new DisplayCap();
     const cellName = `cell[${opts.executionCount ?? this.cellCount}]`;
     let graceTimer: NodeJS.Timeout | undefined;
     let repeatTimer: NodeJS.Timeout | undefined;
@@ -181,6 +183,9 @@ export class ExecutorClient {
     } finally {
       const cut = this.outputCap.note();
       if (cut) showAnnotation(sink, 'output-cut', cut);
+      for (const held of this.displayCap.takeHeld()) sink.updateDisplay(held.displayId, held.data, held.metadata);
+      const displayCut = this.displayCap.note();
+      if (displayCut) showAnnotation(sink, 'output-cut', displayCut);
       interrupt.removeEventListener('abort', onAbort);
       if (graceTimer) clearTimeout(graceTimer);
       cellOver = true;
@@ -313,10 +318,12 @@ export class ExecutorClient {
     try {
       switch (event.kind) {
         case 'display':
-          sink.display(event.data, event.metadata, event.displayId);
+          if (this.displayCap.pass(event.data)) sink.display(event.data, event.metadata, event.displayId);
+          else this.displayCap.drop();
           break;
         case 'update':
-          sink.updateDisplay(event.displayId, event.data, event.metadata);
+          if (this.displayCap.pass(event.data)) sink.updateDisplay(event.displayId, event.data, event.metadata);
+          else this.displayCap.hold({ displayId: event.displayId, data: event.data, metadata: event.metadata ?? {} });
           break;
         case 'clear':
           sink.clearOutput(event.wait);

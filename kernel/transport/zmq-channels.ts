@@ -14,7 +14,6 @@ import { SendQueue } from './send-queue';
  */
 export class ZmqChannels implements Channels {
   private readonly routers: Record<RoutedChannel, zmq.Router>;
-  // 'allSubs': every subscription is reported, also a second client's to a topic already subscribed.
   private readonly iopub: zmq.XPublisher;
   private readonly hb: zmq.Reply;
   private readonly queues: Record<OutgoingChannel, SendQueue>;
@@ -27,7 +26,8 @@ export class ZmqChannels implements Channels {
   ) {
     const router = () => new zmq.Router({ linger: 1000, maxMessageSize: maxMessageBytes });
     this.routers = { shell: router(), control: router(), stdin: router() };
-    // What comes in on these (subscriptions, pings) is small: the same cap keeps it so.
+    // What comes in on these (subscriptions, pings) is small: the same cap keeps it so. 'allSubs': every
+    // subscription is reported, also a second client's to a topic already subscribed.
     this.iopub = new zmq.XPublisher({ linger: 1000, verbosity: 'allSubs', maxMessageSize: maxMessageBytes });
     this.hb = new zmq.Reply({ linger: 0, maxMessageSize: maxMessageBytes });
     const queueFor = (name: string, socket: zmq.Writable) =>

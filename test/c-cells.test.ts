@@ -173,7 +173,7 @@ describe('C cells and commands through the kernel', function () {
     kernel.stdinHandler = (m) => {
       if (m.header.msg_type !== 'input_request') return;
       prompts.push(String(m.content.prompt));
-      void kernel.sendFrames('stdin', kernel.message('input_reply', { value: '42' }).frames);
+      void kernel.answerInput(m, '42');
     };
     try {
       const { outputs } = await kernel.execute('!./ask.exe', { allow_stdin: true });

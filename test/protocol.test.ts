@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { projectRoot } from '../kernel/paths';
 import * as zmq from 'zeromq';
 import { decodeMessage } from '../kernel/wire/codec';
 import { Signer } from '../kernel/wire/signer';
@@ -153,8 +156,7 @@ describe('protocol over real ZeroMQ sockets', function () {
     kernel.stdinHandler = (m) => {
       if (m.header.msg_type === 'input_request') {
         assert.equal(m.content.prompt, 'name? ');
-        const { frames } = kernel.message('input_reply', { value: 'Ada' });
-        void kernel.sendFrames('stdin', frames);
+        void kernel.answerInput(m, 'Ada');
       }
     };
     const { outputs } = await kernel.execute('const who = await input("name? "); console.log(`hi ${who}`)', { allow_stdin: true });
@@ -239,6 +241,86 @@ describe('kernel life cycle', function () {
       const { reply, outputs } = await kernel.execute('console.log("over ipc")');
       assert.equal(reply.content.status, 'ok');
       assert.equal(KernelClient.streamText(outputs), 'over ipc\n');
+    } finally {
+      await kernel.close();
+    }
+  });
+
+  /** Starts `sockbook kernel` on a connection file; resolves to its exit code and stderr. */
+  async function startWith(connection: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-test-'));
+    try {
+      const file = path.join(dir, 'connection.json');
+      writeFileSync(file, JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', shell_port: 0, control_port: 0, iopub_port: 0, stdin_port: 0, hb_port: 0, ...connection }));
+      const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'sockbook.js'), 'kernel', '-f', file], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      clearTimeout(timer);
+      return { code, stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('refuses to start with a key that is not a string, or an unknown or weak signature scheme', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ key: 12345, signature_scheme: 'hmac-sha256' }, /'key' must be a string/],
+      [{ key: { secret: 'x' }, signature_scheme: 'hmac-sha256' }, /'key' must be a string/],
+      [{ key: 'k', signature_scheme: 'hmac-md5' }, /'md5' is unknown or too weak/],
+      [{ key: 'k', signature_scheme: 'hmac-sha1' }, /'sha1' is unknown or too weak/],
+      [{ key: 'k', signature_scheme: 'hmac-nosuch' }, /'nosuch' is unknown or too weak/],
+      [{ key: 'k', signature_scheme: 'plain' }, /expected hmac-<digest>/],
+      [{ key: 'k', signature_scheme: 256 }, /'signature_scheme' must be a string/],
+    ];
+    for (const [connection, message] of cases) {
+      const { code, stderr } = await startWith(connection);
+      assert.equal(code, 1, `${JSON.stringify(connection)}: ${stderr}`);
+      assert.match(stderr, message, JSON.stringify(connection));
+      assert.match(stderr, /connection\.json/, 'the message names the file');
+    }
+  });
+
+  it('refuses a malformed SOCKBOOK_MAX_MESSAGE_SIZE, and drops a message over the limit', async () => {
+    const { code, stderr } = await startWith({ key: 'k', signature_scheme: 'hmac-sha256' }, { SOCKBOOK_MAX_MESSAGE_SIZE: 'lots' });
+    assert.equal(code, 1);
+    assert.match(stderr, /SOCKBOOK_MAX_MESSAGE_SIZE: 'lots' is not a size/);
+
+    const kernel = await KernelClient.start({ env: { SOCKBOOK_MAX_MESSAGE_SIZE: '64K' } });
+    try {
+      const marker = path.join(kernel.dir, 'too-big-ran');
+      const big = kernel.message('execute_request', { code: `!touch ${marker}`, padding: 'x'.repeat(100 * 1024) });
+      await kernel.sendFrames('shell', big.frames);
+      await new Promise((r) => setTimeout(r, 500));
+      // ZeroMQ drops the peer that sent it; a new connection is served as before.
+      const other = await KernelClient.start({ env: { SOCKBOOK_MAX_MESSAGE_SIZE: '64K' } });
+      await other.close();
+      assert.equal(existsSync(marker), false);
+      assert.equal(kernel.outputsOf(big.msgId).length, 0);
+      assert.equal(kernel.process.exitCode, null);
+      const beat = await kernel.heartbeat();
+      assert.ok(beat < 5000);
+    } finally {
+      await kernel.close();
+    }
+  });
+
+  it('starts nothing after shutdown_request: cells queued behind a running one never run', async () => {
+    const kernel = await KernelClient.start();
+    try {
+      const running = kernel.message('execute_request', { code: '!sleep 30', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
+      await kernel.sendFrames('shell', running.frames);
+      await kernel.waitFor(() => kernel.outputsOf(running.msgId).some((m) => m.header.msg_type === 'execute_input'));
+      for (let i = 0; i < 3; i++) {
+        await kernel.send('shell', 'execute_request', { code: `!touch queued-${i}`, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
+      }
+      await kernel.send('shell', 'execute_request', { code: 'require("node:fs").writeFileSync("queued-ts", "x")', silent: false, stop_on_error: false });
+      const reply = await kernel.request('control', 'shutdown_request', { restart: false });
+      assert.deepEqual(reply.content, { status: 'ok', restart: false });
+      assert.equal(await kernel.waitExit(), 0);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(readdirSync(kernel.dir).filter((name) => name.startsWith('queued-')), []);
     } finally {
       await kernel.close();
     }

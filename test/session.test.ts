@@ -28,6 +28,8 @@ interface Sent {
 class MemoryChannels implements Channels {
   readonly sent: Sent[] = [];
   closed = false;
+  /** Called with each message as the session sends it (before the send resolves). */
+  onSend: ((sent: Sent) => void) | null = null;
   private events: ChannelEvents | null = null;
 
   listen(events: ChannelEvents): void {
@@ -47,7 +49,9 @@ class MemoryChannels implements Channels {
   async send(channel: OutgoingChannel, frames: Buffer[]): Promise<void> {
     // As the ZeroMQ transport does: after close, sends are dropped.
     if (this.closed) return;
-    this.sent.push({ channel, message: decodeMessage(frames, signer) });
+    const sent = { channel, message: decodeMessage(frames, signer) };
+    this.sent.push(sent);
+    this.onSend?.(sent);
   }
 
   async close(): Promise<void> {
@@ -84,7 +88,11 @@ class ScriptedInterpreter implements Interpreter {
   shutdowns: boolean[] = [];
   private releaseBlocked: (() => void) | null = null;
 
+  /** Makes languageFacts throw, as a broken interpreter would. */
+  brokenFacts = false;
+
   languageFacts(): LanguageFacts {
+    if (this.brokenFacts) throw new TypeError('facts broke');
     return facts;
   }
 
@@ -157,11 +165,23 @@ class Harness {
   }
 
   /** Sends a request; returns its msg_id. */
-  send(channel: RoutedChannel, msgType: string, content: JsonObject = {}): string {
-    const header = newHeader(msgType, 'client-session', 'test');
-    const frames = encodeMessage({ identities: [this.identity], header, parent_header: {}, metadata: {}, content, buffers: [] }, signer);
+  send(channel: RoutedChannel, msgType: string, content: JsonObject = {}, parent: Message | null = null): string {
+    const { frames, msgId } = this.frames(msgType, content, parent);
     this.channels.deliver(channel, frames);
-    return header.msg_id;
+    return msgId;
+  }
+
+  frames(msgType: string, content: JsonObject = {}, parent: Message | null = null): { frames: Buffer[]; msgId: string } {
+    const header = newHeader(msgType, 'client-session', 'test');
+    const parentHeader = parent ? parent.header : {};
+    const frames = encodeMessage({ identities: [this.identity], header, parent_header: parentHeader, metadata: {}, content, buffers: [] }, signer);
+    return { frames, msgId: header.msg_id };
+  }
+
+  /** Answers the latest input_request of an execute request, as its child. */
+  answer(executeId: string, value: string): void {
+    const questions = this.childrenOf(executeId, 'stdin');
+    this.send('stdin', 'input_reply', { value }, questions[questions.length - 1]);
   }
 
   execute(code: string, content: JsonObject = {}): string {
@@ -299,7 +319,7 @@ describe('session (in process, fake transport and interpreter)', () => {
     assert.equal(question.header.msg_type, 'input_request');
     assert.deepEqual(question.content, { prompt: 'name: ', password: false });
     assert.deepEqual(question.identities, [Buffer.from('client-1')]);
-    kernel.send('stdin', 'input_reply', { value: 'Ada' });
+    kernel.answer(msgId, 'Ada');
     const { reply, iopub } = await kernel.done(msgId);
     assert.equal(reply.content.status, 'ok');
     assert.equal(iopub.find((m) => m.header.msg_type === 'stream')?.content.text, 'got Ada\n');
@@ -314,7 +334,7 @@ describe('session (in process, fake transport and interpreter)', () => {
     assert.equal(reply.content.ename, 'KeyboardInterrupt');
     assert.equal(iopub.find((m) => m.header.msg_type === 'error')?.content.ename, 'KeyboardInterrupt');
     // A late answer to the cancelled question changes nothing, and the kernel goes on.
-    kernel.send('stdin', 'input_reply', { value: 'too late' });
+    kernel.answer(msgId, 'too late');
     const next = await kernel.done(kernel.execute('next'));
     assert.equal(next.reply.content.status, 'ok');
     assert.equal(types(kernel.channels.sent.map((s) => s.message)).filter((t) => t === 'stream').length, 1);
@@ -335,12 +355,92 @@ describe('session (in process, fake transport and interpreter)', () => {
     assert.deepEqual(kernel.interpreter.shutdowns, [false]);
     assert.equal(kernel.channels.closed, true);
 
-    // The interpreter's shutdown ended the running cell; the queued requests run nothing and get no reply.
+    // The shutdown interrupted the running cell; the queued requests run nothing and get no reply.
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(kernel.interpreter.ran, ['block']);
-    assert.equal(kernel.replyTo(running)?.content.status, 'ok');
+    // Its reply, if it was sent before the channels closed, says it was interrupted.
+    assert.notEqual(kernel.replyTo(running)?.content.status, 'ok');
     for (const msgId of queued) assert.equal(kernel.replyTo(msgId), undefined);
     assert.ok(kernel.channels.sent.every((s) => !queued.includes(String(s.message.parent_header.msg_id))));
+  });
+
+  it('starts nothing after a shutdown_request on shell: queued cells behind it do not run', async () => {
+    const running = kernel.execute('block');
+    const shutdown = kernel.send('shell', 'shutdown_request', { restart: false });
+    const after = kernel.execute('after shutdown');
+    await kernel.channels.waitFor(() => kernel.interpreter.ran.includes('block'), 'the cell to start');
+    // The interpreter's shutdown is what ends a running cell; here the cell is interrupted first, then the shutdown is taken.
+    kernel.send('control', 'interrupt_request');
+    await kernel.reply(shutdown);
+    await kernel.channels.waitFor(() => kernel.shutdowns.length > 0, 'onShutdown');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(kernel.replyTo(running)?.content.ename, 'KeyboardInterrupt');
+    assert.deepEqual(kernel.interpreter.ran, ['block']);
+    assert.equal(kernel.replyTo(after), undefined);
+  });
+
+  it('keeps an interrupt that arrives after busy but before the cell starts: the cell ends interrupted, unrun', async () => {
+    let executeId = '';
+    kernel.channels.onSend = ({ message }) => {
+      const busy = message.header.msg_type === 'status' && message.content.execution_state === 'busy';
+      if (busy && message.parent_header.msg_id === executeId) {
+        kernel.channels.onSend = null;
+        kernel.send('control', 'interrupt_request');
+      }
+    };
+    executeId = kernel.execute('quick');
+    const { reply, iopub } = await kernel.done(executeId);
+    assert.equal(reply.content.status, 'error');
+    assert.equal(reply.content.ename, 'KeyboardInterrupt');
+    assert.ok(iopub.some((m) => m.header.msg_type === 'error'));
+    assert.deepEqual(kernel.interpreter.ran, []);
+    // It was for that cell alone: the next one runs.
+    assert.equal((await kernel.done(kernel.execute('next'))).reply.content.status, 'ok');
+    assert.deepEqual(kernel.interpreter.ran, ['next']);
+  });
+
+  it('an interrupt while nothing runs is for no later cell', async () => {
+    await kernel.done(kernel.send('control', 'interrupt_request'));
+    const { reply } = await kernel.done(kernel.execute('fine'));
+    assert.equal(reply.content.status, 'ok');
+  });
+
+  it('answers a request whose handler throws with an error reply of its type', async () => {
+    kernel.interpreter.brokenFacts = true;
+    for (const channel of ['shell', 'control'] as const) {
+      const { reply, iopub } = await kernel.done(kernel.send(channel, 'kernel_info_request'));
+      assert.equal(reply.header.msg_type, 'kernel_info_reply');
+      assert.deepEqual(reply.content, { status: 'error', ename: 'TypeError', evalue: 'facts broke', traceback: ['TypeError: facts broke'] });
+      assert.deepEqual(states(iopub), ['busy', 'idle']);
+    }
+    assert.ok(kernel.logged.some((l) => l.startsWith('kernel_info_request failed: TypeError: facts broke')));
+    kernel.interpreter.brokenFacts = false;
+    assert.equal((await kernel.done(kernel.execute('fine'))).reply.content.status, 'ok');
+  });
+
+  it('matches input_reply to its input_request by parent msg_id', async () => {
+    const msgId = kernel.execute('ask');
+    await kernel.channels.waitFor(() => kernel.childrenOf(msgId, 'stdin').length > 0, 'input_request');
+    kernel.send('stdin', 'input_reply', { value: 'no parent' });
+    kernel.send('stdin', 'input_reply', { value: 'wrong parent' }, kernel.childrenOf(msgId, 'iopub')[0]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(kernel.replyTo(msgId), undefined, 'the unmatched answers are ignored');
+    assert.equal(kernel.logged.filter((l) => /ignored an input_reply/.test(l)).length, 2);
+    kernel.answer(msgId, 'right one');
+    const { iopub } = await kernel.done(msgId);
+    assert.equal(iopub.find((m) => m.header.msg_type === 'stream')?.content.text, 'got right one\n');
+  });
+
+  it('drops a byte-identical replay of a signed message, and logs it', async () => {
+    const { frames, msgId } = kernel.frames('execute_request', { code: 'once' });
+    kernel.channels.deliver('shell', frames);
+    await kernel.done(msgId);
+    kernel.channels.deliver('shell', frames.map((f) => Buffer.from(f)));
+    kernel.channels.deliver('control', frames.map((f) => Buffer.from(f)));
+    await kernel.done(kernel.execute('after'));
+    assert.deepEqual(kernel.interpreter.ran, ['once', 'after']);
+    assert.equal(kernel.childrenOf(msgId).filter((m) => m.header.msg_type === 'execute_reply').length, 1);
+    assert.equal(kernel.logged.filter((l) => /replayed message/.test(l)).length, 2);
   });
 
   it('logs fields of the wrong type and answers with the defaults instead', async () => {
@@ -355,6 +455,17 @@ describe('session (in process, fake transport and interpreter)', () => {
     const history = await kernel.done(kernel.send('shell', 'history_request', { hist_access_type: 'search', pattern: 7, output: false }));
     assert.equal(history.reply.content.status, 'ok');
     assert.deepEqual(history.reply.content.history, [[1, 1, '']]);
+  });
+
+  it('searches history by glob in linear time, also with many stars on a long input', async () => {
+    await kernel.done(kernel.execute('a'.repeat(100000)));
+    await kernel.done(kernel.execute('abc'));
+    const started = Date.now();
+    const { reply } = await kernel.done(kernel.send('shell', 'history_request', { hist_access_type: 'search', pattern: '*a*a*a*a*a*a*a*b', output: false }));
+    assert.ok(Date.now() - started < 200, `the search took ${Date.now() - started} ms`);
+    assert.deepEqual(reply.content.history, []);
+    const found = await kernel.done(kernel.send('shell', 'history_request', { hist_access_type: 'search', pattern: 'a?c', output: false }));
+    assert.deepEqual(found.reply.content.history, [[1, 2, 'abc']]);
   });
 
   it('publishes status: starting at start-up, with an empty parent header', async () => {

@@ -172,7 +172,7 @@ describe('kernel subshells (JEP 91) over ZeroMQ', function () {
     kernel.stdinHandler = (message) => {
       if (message.header.msg_type !== 'input_request') return;
       asked.push(message);
-      void kernel.send('stdin', 'input_reply', { value: 'Ada' }, undefined, on(subshell));
+      void kernel.answerInput(message, 'Ada', on(subshell));
     };
     try {
       const { reply, outputs } = await kernel.execute('const who = await input("name? "); who.toUpperCase()', { allow_stdin: true }, 30000, on(subshell));

@@ -35,7 +35,8 @@ export function splitMagicLine(cell: string): MagicLine | undefined {
   const newline = cell.indexOf('\n');
   const firstLine = newline < 0 ? cell : cell.slice(0, newline);
   const body = newline < 0 ? '' : cell.slice(newline + 1);
-  const stripped = firstLine.slice(2).replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: that regex is quadratic on a long run of inner whitespace.
+  const stripped = firstLine.slice(2).trimEnd();
   const space = stripped.indexOf(' ');
   return space < 0
     ? { name: stripped, args: '', body }

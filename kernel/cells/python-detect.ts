@@ -99,15 +99,23 @@ function linesStartingInText(code: string): boolean[] {
   return inside;
 }
 
+/**
+ * Lines longer than this are not looked at. Some markers backtrack in time
+ * quadratic in a line's length; Python constructs worth a hint are short
+ * lines, so this keeps the search linear in the cell's size.
+ */
+const LONGEST_LINE_EXAMINED = 1000;
+
 /** The Python constructs of a cell, or undefined when it may be TypeScript. */
 export function findPython(code: string): PythonFinding | undefined {
   const definesPrint = DEFINES_PRINT.test(code);
   const lines = code.split('\n');
   const inText = linesStartingInText(code);
+  const examined = (index: number): boolean => !inText[index] && lines[index].length <= LONGEST_LINE_EXAMINED;
   let first: { line: number; text: string } | undefined;
   const hints: string[] = [];
   lines.forEach((text, index) => {
-    if (inText[index]) return;
+    if (!examined(index)) return;
     for (const marker of MARKERS) {
       if (marker.printOnly && definesPrint) continue;
       if (!marker.pattern.test(text)) continue;
@@ -118,7 +126,8 @@ export function findPython(code: string): PythonFinding | undefined {
   });
   if (!first) return undefined;
   // Once the cell is Python anyway, say what replaces print too.
-  if (!definesPrint && /^\s*print\s*\(/m.test(code) && !hints.some((hint) => hint.includes('console.log'))) {
+  const callsPrint = lines.some((line, index) => examined(index) && /^\s*print\s*\(/.test(line));
+  if (!definesPrint && callsPrint && !hints.some((hint) => hint.includes('console.log'))) {
     hints.push('use console.log(…) instead of print(…)');
   }
   return { ...first, hints };

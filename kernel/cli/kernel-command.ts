@@ -21,7 +21,12 @@ export interface KernelOptions {
 /** `sockbook kernel -f CONNECTION_FILE [--isolate net,tmp,pid]`: what Jupyter starts. */
 export async function runKernel(connectionFile: string, options: KernelOptions = {}): Promise<void> {
   const info = await readConnectionFile(connectionFile);
-  const signer = new Signer(info.signature_scheme, info.key);
+  let signer: Signer;
+  try {
+    signer = new Signer(info.signature_scheme, info.key);
+  } catch (error) {
+    throw new Error(`${connectionFile}: ${(error as Error).message}`);
+  }
   if (!signer.enabled) log('the connection file has an empty key: messages are not signed');
   // Before any command or the executor can start: they start inside the namespaces.
   // The limits are set up now (not at the first command), so what cannot hold is known for the first cell.

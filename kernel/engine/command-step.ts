@@ -1,7 +1,7 @@
 import type { OutputSink } from '../interpreter/output-sink';
 import { htmlBundle } from '../display/markdown';
 import { lookupCompile } from '../runner/compile-cache';
-import { describeExitStatus, describeTruncation } from '../runner/describe-exit';
+import { describeExitStatus, describeInputCut, describeTruncation } from '../runner/describe-exit';
 import { showAnnotation } from '../display/annotation';
 import { runCommand } from '../runner/run-command';
 import type { RunResult } from '../runner/types';
@@ -57,6 +57,7 @@ export async function runCommandStep(options: CommandStepOptions): Promise<Comma
         show(text);
       },
       onInputWanted: sink.allowStdin ? () => sink.input('') : undefined,
+      onInputCut: (lineBytes, keptBytes) => showAnnotation(sink, 'notice', describeInputCut(lineBytes, keptBytes)),
     });
     if (cached.cacheable && !cached.hit && result.exitCode === 0) await cached.store(output, 0).catch(() => undefined);
   }

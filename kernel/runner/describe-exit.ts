@@ -35,6 +35,14 @@ export function describeTruncation(result: RunResult): string | null {
  * What to tell the user after a command: the exit line and the truncation
  * line, each when there is something to say (joined by "\n"), else null.
  */
+/** The notice for a typed line cut at the terminal's canonical line limit. */
+export function describeInputCut(lineBytes: number, keptBytes: number): string {
+  return (
+    `The line typed in had ${lineBytes} bytes; the terminal passes at most ${keptBytes} bytes of a line (and its newline) ` +
+    `to a program reading in canonical mode, so the program got the first ${keptBytes}.`
+  );
+}
+
 export function describeExit(result: RunResult): string | null {
   const lines = [describeExitStatus(result), describeTruncation(result)].filter((l): l is string => l !== null);
   return lines.length ? lines.join('\n') : null;

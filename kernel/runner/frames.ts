@@ -8,6 +8,7 @@ export type FrameType =
   | 'I' // the command is blocked reading its terminal
   | 'X' // how the main process ended: "exit N" | "signal N"
   | 'T' // output was cut: "<total bytes> <file>"
+  | 'C' // a typed line was cut at the terminal's line limit: "<line bytes> <kept bytes>"
   | 'E' // the command could not be started: message
   | 'D'; // the command is over
 
@@ -45,11 +46,23 @@ export const control = {
   interrupt: (): Buffer => Buffer.from('i'),
   killAll: (): Buffer => Buffer.from('k'),
   signal: (signo: number): Buffer => Buffer.from([0x73 /* 's' */, signo]),
-  input(text: string): Buffer {
+  /**
+   * Text to type: `w` LEN BYTES, LEN 4 bytes little-endian. The helper reads
+   * exactly LEN bytes as text, whatever they are, so no text can pass for a
+   * control message; text longer than one message can say goes as several.
+   */
+  input(text: string, maxPayload = 0xffffffff): Buffer {
     const bytes = Buffer.from(text, 'utf8');
-    const header = Buffer.alloc(5);
-    header.write('w', 0, 'latin1');
-    header.writeUInt32LE(bytes.length, 1);
-    return Buffer.concat([header, bytes]);
+    const parts: Buffer[] = [];
+    let at = 0;
+    do {
+      const payload = bytes.subarray(at, at + maxPayload);
+      const header = Buffer.alloc(5);
+      header.write('w', 0, 'latin1');
+      header.writeUInt32LE(payload.length, 1);
+      parts.push(header, payload);
+      at += maxPayload;
+    } while (at < bytes.length);
+    return Buffer.concat(parts);
   },
 };

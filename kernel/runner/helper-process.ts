@@ -35,6 +35,8 @@ export interface HelperHandlers {
   onExit?(exit: MainExit): void;
   /** Output was cut: its total size, the bytes not kept either (past the kept file's cap), and the file. */
   onTruncated?(totalBytes: number, file: string | undefined, droppedBytes: number): void;
+  /** A typed line of `lineBytes` bytes was cut to `keptBytes`, the terminal's canonical line limit. */
+  onInputCut?(lineBytes: number, keptBytes: number): void;
   /** The command is over (its descendants may live on under the helper). */
   onDone?(): void;
   /** The command could not be started. */
@@ -184,6 +186,11 @@ export class HelperProcess implements RegisteredHelper {
       case 'T': {
         const [, total, dropped, file] = /^(\d+) (\d+) ?(.*)$/s.exec(text()) ?? [];
         this.handlers.onTruncated?.(Number(total), file || undefined, Number(dropped));
+        break;
+      }
+      case 'C': {
+        const [lineBytes, keptBytes] = text().split(' ').map(Number);
+        this.handlers.onInputCut?.(lineBytes, keptBytes);
         break;
       }
       case 'E':

@@ -79,6 +79,10 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
             },
           );
         },
+        onInputCut: (lineBytes, keptBytes) => {
+          output.flush(); // the notice comes after what the program printed before
+          options.onInputCut?.(lineBytes, keptBytes);
+        },
         onExit: (e) => {
           exit = e;
         },

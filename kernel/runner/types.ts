@@ -14,6 +14,8 @@ export interface RunOptions {
   onOutput(text: string): void;
   /** Called when the program is blocked reading its terminal; the answer is typed in (a newline is added). */
   onInputWanted?(): Promise<string>;
+  /** A line typed in was longer than the terminal takes in canonical mode and was cut (see describeInputCut). */
+  onInputCut?(lineBytes: number, keptBytes: number): void;
 }
 
 export interface RunResult {

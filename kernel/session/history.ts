@@ -1,4 +1,5 @@
 import type { HistoryRows, Received } from '../wire/content';
+import { globMatches } from './glob';
 
 /** One executed cell as history_request returns it. */
 export interface HistoryEntry {
@@ -10,12 +11,6 @@ export interface HistoryEntry {
 
 /** A history_request as read (every field optional). */
 export type HistoryQuery = Received<'history_request'>;
-
-/** Converts an IPython-style glob (`*`, `?`) to an anchored RegExp. */
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
-  return new RegExp(`^${escaped}$`);
-}
 
 /**
  * The inputs this kernel executed with store_history, numbered by execution
@@ -54,8 +49,8 @@ export class HistoryStore {
         return this.entries.filter((e) => e.line >= start && e.line < stop);
       }
       case 'search': {
-        const pattern = globToRegExp(q.pattern ?? '*');
-        let found = this.entries.filter((e) => pattern.test(e.input));
+        const pattern = q.pattern ?? '*';
+        let found = this.entries.filter((e) => globMatches(pattern, e.input));
         if (q.unique) {
           const seen = new Set<string>();
           found = found.reverse().filter((e) => !seen.has(e.input) && seen.add(e.input) !== undefined).reverse();

@@ -37,6 +37,8 @@ export interface KernelServices {
   usage(): Promise<UsageReply>;
   /** Ends the kernel process after the reply is sent. */
   shutdown(restart: boolean): Promise<void>;
+  /** A shutdown_request is taken: nothing new starts from now on, and the running cells are interrupted. */
+  beginShutdown(): void;
   log(text: string): void;
 }
 

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Channels, OutgoingChannel, RoutedChannel } from '../transport/channels';
 import { decodeMessage, encodeMessage, newHeader, WireError } from '../wire/codec';
+import { DigestHistory } from '../wire/digest-history';
 import type { ErrorReply, IopubContent, IopubType, ReplyContent, ReplyType, RequestType, StdinRequestContent } from '../wire/content';
 import type { JsonMap } from '../wire/json';
-import type { JsonObject, Message } from '../wire/message';
+import type { Header, JsonObject, Message } from '../wire/message';
 import { isReceivedType, readContent } from '../wire/read-content';
 import type { Signer } from '../wire/signer';
 import { controlHandlers, shellHandlers } from './handlers';
+import { errorReplyFor } from './error-reply';
 import type { Interpreter } from '../interpreter/interpreter';
 import { ProcessUsage } from './process-usage';
 import type { Handler, HandlerTable, KernelServices, Request, Subshells } from './request';
@@ -40,9 +42,11 @@ export class Session implements KernelServices {
   private readonly children = new Map<string, Shell>();
   /** Deleted subshells whose queued requests have not all run yet. */
   private readonly retired = new Set<Shell>();
-  /** Set once shutdown has begun: requests still queued then are not run. */
+  /** Set once a shutdown_request is taken (or shutdown began): nothing starts after it. */
   private ending = false;
   private readonly processUsage = new ProcessUsage(process.pid);
+  /** Signatures already received: a replayed message is dropped. */
+  private readonly digests = new DigestHistory();
 
   constructor(private readonly options: SessionOptions) {
     this.interpreter = options.interpreter;
@@ -87,7 +91,7 @@ export class Session implements KernelServices {
   onFrames(channel: RoutedChannel, frames: Buffer[]): void {
     let message: Message;
     try {
-      message = decodeMessage(frames, this.options.signer);
+      message = decodeMessage(frames, this.options.signer, this.digests);
     } catch (error) {
       const reason = error instanceof WireError ? error.message : String(error);
       this.log(`dropped a message on ${channel}: ${reason}`);
@@ -101,6 +105,10 @@ export class Session implements KernelServices {
     const table = channel === 'shell' ? shellHandlers : controlHandlers;
     if (!handles(table, msgType)) {
       this.log(`ignored unknown ${channel} message type '${msgType}'`);
+      return;
+    }
+    if (this.ending) {
+      this.log(`ignored ${msgType} on ${channel}: the kernel is shutting down`);
       return;
     }
     this.dispatch(channel, message, msgType, table);
@@ -122,6 +130,12 @@ export class Session implements KernelServices {
     return typeof subshellId === 'string' ? this.children.get(subshellId) : undefined;
   }
 
+  /** From now on nothing new starts; the running cells are interrupted, so they start no further step. */
+  beginShutdown(): void {
+    this.ending = true;
+    this.interrupt();
+  }
+
   /**
    * An input_reply goes to the shell its header names; a client that leaves
    * the subshell out answers the main shell's question, or else the one
@@ -136,7 +150,8 @@ export class Session implements KernelServices {
         : this.main.waitingForInput
           ? this.main
           : [...this.children.values()].find((child) => child.waitingForInput);
-    shell?.answerInput(value);
+    const parent = message.parent_header.msg_id;
+    if (!shell?.answerInput(parent, value)) this.log(`ignored an input_reply to ${String(parent)}: no open input_request has that msg_id`);
   }
 
   async shutdown(restart: boolean): Promise<void> {
@@ -160,16 +175,26 @@ export class Session implements KernelServices {
       void this.refuseUnknownSubshell(channel, message);
       return;
     }
+    let replied = false;
     const request: Request<T> = {
       channel,
       message,
       content: this.read(msgType, message.content),
       sequence: channel === 'shell' ? shell.receive() : 0,
-      reply: (replyType, content) => this.send(channel, message.identities, message, replyType, content),
+      reply: (replyType, content) => {
+        replied = true;
+        return this.send(channel, message.identities, message, replyType, content);
+      },
       publish: (iopubType, content, metadata) => this.publish(message, iopubType, content, metadata),
     };
-    if (channel === 'control') void this.handle(request, handler, shell);
-    else shell.enqueue(() => this.handle(request, handler, shell));
+    const failed = (error: unknown): Promise<void> => {
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.log(`${msgType} failed: ${text}`);
+      const answer = replied ? undefined : errorReplyFor(msgType, error);
+      return answer ? this.send(channel, message.identities, message, answer.replyType, answer.content) : Promise.resolve();
+    };
+    if (channel === 'control') void this.handle(request, handler, shell, failed);
+    else shell.enqueue(() => this.handle(request, handler, shell, failed));
   }
 
   /** A request for a subshell that does not exist (or no longer does) is answered with an error, as JEP 91 asks. */
@@ -188,20 +213,32 @@ export class Session implements KernelServices {
     await this.publish(message, 'status', { execution_state: 'idle' });
   }
 
-  private async handle<T extends RequestType>(request: Request<T>, handler: Handler<T>, shell: Shell): Promise<void> {
+  private async handle<T extends RequestType>(
+    request: Request<T>,
+    handler: Handler<T>,
+    shell: Shell,
+    failed: (error: unknown) => Promise<void>,
+  ): Promise<void> {
     // The kernel process ends right after shutdown; a cell started now could outlive the interpreter's shutdown.
     if (this.ending) return;
-    await this.publish(request.message, 'status', { execution_state: 'busy' });
+    const isShell = request.channel === 'shell';
+    if (isShell) shell.arm();
     try {
-      await handler(request, shell);
-    } catch (error) {
-      this.log(`${request.message.header.msg_type} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      await this.publish(request.message, 'status', { execution_state: 'busy' });
+      try {
+        await handler(request, shell);
+      } catch (error) {
+        await failed(error);
+      }
+      await this.publish(request.message, 'status', { execution_state: 'idle' });
+    } finally {
+      if (isShell) shell.disarm();
     }
-    await this.publish(request.message, 'status', { execution_state: 'idle' });
   }
 
-  private askOnStdin(request: Request, content: StdinRequestContent['input_request']): Promise<void> {
-    return this.send('stdin', request.message.identities, request.message, 'input_request', content);
+  private askOnStdin(request: Request, content: StdinRequestContent['input_request']): { msgId: string; sent: Promise<void> } {
+    const header = newHeader('input_request', this.id);
+    return { msgId: header.msg_id, sent: this.send('stdin', request.message.identities, request.message, 'input_request', content, {}, header) };
   }
 
   /** Publishes on iopub; a message of the kernel's own (no request behind it) has an empty parent header. */
@@ -222,10 +259,11 @@ export class Session implements KernelServices {
     msgType: string,
     content: C,
     metadata: JsonMap = {},
+    header: Header = newHeader(msgType, this.id),
   ): Promise<void> {
     const message: Message<C> = {
       identities,
-      header: newHeader(msgType, this.id),
+      header,
       parent_header: parent?.header ?? {},
       metadata,
       content,

@@ -1,7 +1,8 @@
 import { INPUT_INTERRUPTED, KeyboardInterrupt } from '../interpreter/keyboard-interrupt';
 import { HistoryStore } from './history';
+import { InterruptLatch } from './interrupt-latch';
 import type { KernelContext, KernelServices, Request } from './request';
-import { StdinBroker } from './stdin-broker';
+import { StdinBroker, type SendInputRequest } from './stdin-broker';
 
 /**
  * One shell of the kernel: the main shell, or a subshell (JEP 91). Each has
@@ -17,14 +18,15 @@ export class Shell implements KernelContext {
   abortThrough = 0;
   lastSequence = 0;
   private tail: Promise<void> = Promise.resolve();
-  private cell: AbortController | null = null;
+  /** Armed when one of this shell's requests begins (before busy), so an interrupt before its cell starts is kept. */
+  private readonly interrupts = new InterruptLatch();
   private readonly stdin: StdinBroker;
 
   constructor(
     /** null for the main shell. */
     readonly subshellId: string | null,
     private readonly kernel: KernelServices,
-    sendInputRequest: (request: Request, prompt: string, password: boolean) => Promise<void>,
+    sendInputRequest: SendInputRequest,
   ) {
     this.stdin = new StdinBroker(sendInputRequest);
   }
@@ -52,18 +54,28 @@ export class Shell implements KernelContext {
     return this.tail;
   }
 
-  beginCell(): AbortSignal {
-    this.cell = new AbortController();
-    return this.cell.signal;
+  /** One of this shell's requests begins: interrupts from now on are its own. */
+  arm(): void {
+    this.interrupts.arm();
   }
 
-  endCell(): void {
-    this.cell = null;
+  disarm(): void {
+    this.interrupts.disarm();
+  }
+
+  beginCell(): AbortSignal {
+    return this.interrupts.signal();
+  }
+
+  endCell(): void {}
+
+  beginShutdown(): void {
+    this.kernel.beginShutdown();
   }
 
   /** This shell's part of an interrupt: its running cell, and its open input question. */
   interruptHere(): void {
-    this.cell?.abort();
+    this.interrupts.interrupt();
     this.stdin.cancel(new KeyboardInterrupt(INPUT_INTERRUPTED));
   }
 
@@ -81,8 +93,9 @@ export class Shell implements KernelContext {
     return this.stdin.waiting;
   }
 
-  answerInput(value: string): void {
-    this.stdin.answer(value);
+  /** An input_reply for this shell: true when it answered the open input_request (matched by parent msg_id). */
+  answerInput(parentMsgId: string | undefined, value: string): boolean {
+    return this.stdin.answer(parentMsgId, value);
   }
 
   usage() {

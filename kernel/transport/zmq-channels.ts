@@ -1,31 +1,35 @@
 import * as zmq from 'zeromq';
 import { ChannelName, ConnectionInfo, endpointOf } from './connection-file';
 import type { ChannelEvents, Channels, OutgoingChannel, RoutedChannel } from './channels';
+import { maxMessageSize } from './message-size';
 import { SendQueue } from './send-queue';
 
 /**
  * The kernel's five ZeroMQ sockets, bound. Frames in are passed to the
  * handler without interpretation; frames out go through one SendQueue per
  * socket. The heartbeat echoes on its own. iopub is an XPUB socket, so the
- * kernel learns of each subscription (and can welcome it).
+ * kernel learns of each subscription (and can welcome it). The ROUTER
+ * sockets refuse messages larger than SOCKBOOK_MAX_MESSAGE_SIZE, so no
+ * client can make the kernel hold an unbounded frame.
  */
 export class ZmqChannels implements Channels {
   private readonly routers: Record<RoutedChannel, zmq.Router>;
-  // 'allSubs': every subscription is reported, also a second client's to a topic already subscribed.
-  private readonly iopub = new zmq.XPublisher({ linger: 1000, verbosity: 'allSubs' });
-  private readonly hb = new zmq.Reply({ linger: 0 });
+  private readonly iopub: zmq.XPublisher;
+  private readonly hb: zmq.Reply;
   private readonly queues: Record<OutgoingChannel, SendQueue>;
   private closed = false;
 
   constructor(
     private readonly info: ConnectionInfo,
     private readonly log: (text: string) => void,
+    readonly maxMessageBytes: number = maxMessageSize(),
   ) {
-    this.routers = {
-      shell: new zmq.Router({ linger: 1000 }),
-      control: new zmq.Router({ linger: 1000 }),
-      stdin: new zmq.Router({ linger: 1000 }),
-    };
+    const router = () => new zmq.Router({ linger: 1000, maxMessageSize: maxMessageBytes });
+    this.routers = { shell: router(), control: router(), stdin: router() };
+    // What comes in on these (subscriptions, pings) is small: the same cap keeps it so. 'allSubs': every
+    // subscription is reported, also a second client's to a topic already subscribed.
+    this.iopub = new zmq.XPublisher({ linger: 1000, verbosity: 'allSubs', maxMessageSize: maxMessageBytes });
+    this.hb = new zmq.Reply({ linger: 0, maxMessageSize: maxMessageBytes });
     const queueFor = (name: string, socket: zmq.Writable) =>
       new SendQueue(
         (frames) => socket.send(frames),

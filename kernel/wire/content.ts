@@ -11,6 +11,9 @@ export type MimeData = { [mimeType: string]: string | string[] | JsonMap };
 
 export type ErrorContent = { ename: string; evalue: string; traceback: string[] };
 
+/** The reply to any request whose handling failed (the protocol's error reply). */
+export type ErrorReply = { status: 'error' } & ErrorContent;
+
 export type EmptyContent = Record<string, never>;
 
 export type ExecuteRequest = {
@@ -121,9 +124,6 @@ export type IsCompleteReply =
 export type HistoryRows = [number, number, string][] | [number, number, [string, string | null]][];
 
 export type ShutdownReply = { status: 'ok'; restart: boolean };
-
-/** Any reply may instead say that the request failed. */
-export type ErrorReply = { status: 'error' } & ErrorContent;
 
 /** usage_reply, in ipykernel's shape: the kernel's process tree and the host. Memory in bytes, CPU in percent of one core. */
 export type UsageReply = {

@@ -23,7 +23,10 @@
 //                           2 s later to what is left of the command's session
 //   'k'                     kill every descendant now, then exit
 //   's' SIGNO               send signal SIGNO (one byte) to the main process
-//   'w' LEN(4, LE) BYTES    type BYTES into the terminal
+//   'w' LEN(4, LE) BYTES    type BYTES into the terminal (any length: the
+//                           payload is streamed, never read as control bytes;
+//                           in canonical mode a line is cut at 4095 bytes, as
+//                           the terminal's line discipline would)
 //   end of file             the kernel is gone: like 'k'
 // fd 4 (write) frames to the kernel: TYPE(1) LEN(4, LE) PAYLOAD
 //   'P' "<pid>"             the command's main process started
@@ -32,6 +35,7 @@
 //   'X' "exit N"|"signal N" how the main process ended
 //   'T' "<bytes> <dropped> <path>"  output was cut: total size, bytes past the
 //                           kept file's cap (not kept), and the file keeping the rest
+//   'C' "<bytes> <kept>"    a typed line of <bytes> bytes was cut to <kept>
 //   'E' text                the command could not be started
 //   'D' ""                  the command is over (descendants may live on)
 #define _GNU_SOURCE
@@ -559,9 +563,68 @@ static void parse_args(int argc, char **argv) {
   if (opt_limit < 0) opt_limit = 0;
 }
 
+// ---- input typed into the terminal --------------------------------------
+// What the kernel types is queued and written as the terminal takes it
+// (the master is non-blocking), so a long answer never blocks the loop.
+// In canonical mode the line discipline holds at most 4095 bytes of a line
+// plus its newline; a longer line would fill the terminal's buffers and never
+// end, so it is cut there, as a terminal delivers it, and the kernel is told.
+#define CANON_LINE_MAX 4095
+static char *inq;
+static size_t inq_len, inq_cap, inq_off;
+static int typing_canonical, typing_crnl;
+static long long line_bytes;  // bytes of the line being typed, dropped ones included
+static int line_cut;
+
+static int input_pending(void) { return inq_off < inq_len; }
+
+static void start_typing(void) {
+  struct termios t;
+  int have = master_fd >= 0 && tcgetattr(master_fd, &t) == 0;
+  typing_canonical = have && (t.c_lflag & ICANON);
+  typing_crnl = have && (t.c_iflag & ICRNL);
+  waiting_input = 0;
+  last_activity_ms = now_ms();
+}
+
+static void type_bytes(const unsigned char *p, size_t n) {
+  if (master_fd < 0 || n == 0) return;
+  reserve(&inq, &inq_cap, inq_len + n);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = p[i];
+    int line_end = c == '\n' || (typing_crnl && c == '\r');
+    if (line_end) {
+      if (line_cut) send_text_frame('C', "%lld %d", line_bytes, CANON_LINE_MAX);
+      line_bytes = 0;
+      line_cut = 0;
+    } else if (typing_canonical && line_bytes >= CANON_LINE_MAX) {
+      line_bytes++;
+      line_cut = 1;
+      continue;
+    } else {
+      line_bytes++;
+    }
+    inq[inq_len++] = (char)c;
+  }
+}
+
+static void flush_input(void) {
+  while (input_pending()) {
+    ssize_t w = write(master_fd, inq + inq_off, inq_len - inq_off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;  // the terminal is full: the rest when it takes more
+    inq_off += (size_t)w;
+    last_activity_ms = now_ms();
+  }
+  if (!input_pending()) inq_off = inq_len = 0;
+}
+
 // ---- control messages ----------------------------------------------------
-static unsigned char ctl_buf[65536 + 8];
-static size_t ctl_len;
+// Parsed as the bytes come: a message header may arrive split across reads,
+// and a 'w' payload of any length goes straight to the input queue.
+static unsigned char ctl_head[5];
+static size_t ctl_head_len;
+static unsigned long typing_left;  // payload bytes of the current 'w' still to come
 
 static void interrupt_command(void) {
   pid_t fg = master_fd >= 0 ? tcgetpgrp(master_fd) : -1;
@@ -571,36 +634,42 @@ static void interrupt_command(void) {
 }
 
 static void handle_control(void) {
-  ssize_t r = read(CONTROL_FD, ctl_buf + ctl_len, sizeof ctl_buf - ctl_len);
+  unsigned char buf[65536];
+  ssize_t r = read(CONTROL_FD, buf, sizeof buf);
   if (r == 0) kill_everything_and_exit();
   if (r < 0) {
     if (errno == EINTR || errno == EAGAIN) return;
     kill_everything_and_exit();
   }
-  ctl_len += (size_t)r;
-  size_t off = 0;
-  while (off < ctl_len) {
-    unsigned char op = ctl_buf[off];
-    size_t left = ctl_len - off;
-    if (op == 'i') { interrupt_command(); off += 1; }
-    else if (op == 'k') kill_everything_and_exit();
-    else if (op == 's') {
-      if (left < 2) break;
-      if (main_alive) kill(main_pid, ctl_buf[off + 1]);
-      off += 2;
-    } else if (op == 'w') {
-      if (left < 5) break;
-      size_t len = ctl_buf[off + 1] | ctl_buf[off + 2] << 8 | ctl_buf[off + 3] << 16 | (size_t)ctl_buf[off + 4] << 24;
-      if (len > sizeof ctl_buf - 8) len = sizeof ctl_buf - 8;
-      if (left < 5 + len) break;
-      if (master_fd >= 0) write_all(master_fd, (char *)ctl_buf + off + 5, len);
-      waiting_input = 0;
-      last_activity_ms = now_ms();
-      off += 5 + len;
-    } else off += 1;  // unknown bytes are skipped
+  size_t off = 0, n = (size_t)r;
+  while (off < n) {
+    if (typing_left > 0) {
+      size_t take = n - off < typing_left ? n - off : (size_t)typing_left;
+      type_bytes(buf + off, take);
+      typing_left -= take;
+      off += take;
+      continue;
+    }
+    if (ctl_head_len == 0) {
+      unsigned char op = buf[off++];
+      if (op == 'i') interrupt_command();
+      else if (op == 'k') kill_everything_and_exit();
+      else if (op == 's' || op == 'w') ctl_head[ctl_head_len++] = op;
+      // unknown bytes are skipped
+      continue;
+    }
+    ctl_head[ctl_head_len++] = buf[off++];
+    if (ctl_head[0] == 's' && ctl_head_len == 2) {
+      if (main_alive) kill(main_pid, ctl_head[1]);
+      ctl_head_len = 0;
+    } else if (ctl_head[0] == 'w' && ctl_head_len == 5) {
+      typing_left = (unsigned long)ctl_head[1] | (unsigned long)ctl_head[2] << 8 | (unsigned long)ctl_head[3] << 16 |
+                    (unsigned long)ctl_head[4] << 24;
+      ctl_head_len = 0;
+      start_typing();
+    }
   }
-  memmove(ctl_buf, ctl_buf + off, ctl_len - off);
-  ctl_len -= off;
+  flush_input();
 }
 
 int main(int argc, char **argv) {
@@ -666,7 +735,7 @@ int main(int argc, char **argv) {
       interrupt_deadline_ms = 0;
       kill_descendants(0);
     }
-    if (master_open && main_alive && !waiting_input && now - last_activity_ms >= INPUT_IDLE_MS &&
+    if (master_open && main_alive && !waiting_input && !input_pending() && now - last_activity_ms >= INPUT_IDLE_MS &&
         now >= next_input_check_ms) {
       next_input_check_ms = now + INPUT_IDLE_MS;
       if (foreground_wants_input()) {
@@ -692,12 +761,12 @@ int main(int argc, char **argv) {
     fds[nfds++] = (struct pollfd){.fd = CONTROL_FD, .events = POLLIN};
     fds[nfds++] = (struct pollfd){.fd = sig_fd, .events = POLLIN};
     fds[nfds++] = (struct pollfd){.fd = FRAME_FD, .events = outq_len ? POLLOUT : 0};
-    if (master_open) fds[nfds++] = (struct pollfd){.fd = master_fd, .events = POLLIN};
+    if (master_open) fds[nfds++] = (struct pollfd){.fd = master_fd, .events = (short)(POLLIN | (input_pending() ? POLLOUT : 0))};
 
     long long timeout = -1;
     now = now_ms();
     if (!main_alive && !done_sent) timeout = GRACE_MS;
-    if (master_open && main_alive && !waiting_input) {
+    if (master_open && main_alive && !waiting_input && !input_pending()) {
       long long wake = last_activity_ms + INPUT_IDLE_MS;
       if (next_input_check_ms > wake) wake = next_input_check_ms;
       long long t = wake > now ? wake - now : 0;
@@ -717,6 +786,7 @@ int main(int argc, char **argv) {
       }
       reap_children();
     }
+    if (master_open && (fds[3].revents & POLLOUT)) flush_input();
     if (master_open && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) {
       ssize_t r = read(master_fd, buf, sizeof buf);
       if (r > 0) {

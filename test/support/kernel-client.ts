@@ -178,11 +178,16 @@ export class KernelClient {
     return next;
   }
 
-  /** `extra` adds header fields, e.g. `subshell_id` (protocol 5.5). */
-  message(msgType: string, content: JsonObject, signer: Signer = this.signer, extra: Partial<Header> = {}): { frames: Buffer[]; msgId: string } {
+  /** `extra` adds header fields, e.g. `subshell_id` (protocol 5.5); `parent` is the message this one answers. */
+  message(msgType: string, content: JsonObject, signer: Signer = this.signer, extra: Partial<Header> = {}, parent?: Message): { frames: Buffer[]; msgId: string } {
     const header = { ...newHeader(msgType, this.session, 'test'), ...extra };
-    const frames = encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, signer);
+    const frames = encodeMessage({ identities: [], header, parent_header: parent?.header ?? {}, metadata: {}, content, buffers: [] }, signer);
     return { frames, msgId: header.msg_id };
+  }
+
+  /** Answers an input_request on stdin, as its child (the kernel matches the answer to the question by parent). */
+  answerInput(question: Message, value: string, extra: Partial<Header> = {}): Promise<void> {
+    return this.sendFrames('stdin', this.message('input_reply', { value }, this.signer, extra, question).frames);
   }
 
   async send(channel: Channel, msgType: string, content: JsonObject, signer?: Signer, extra: Partial<Header> = {}): Promise<string> {

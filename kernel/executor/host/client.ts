@@ -12,7 +12,7 @@ import { INTERRUPTED_BEFORE_START } from '../../interpreter/keyboard-interrupt';
 import type { CommMessage, OpenComm } from '../../interpreter/comm';
 import { FencedOutput, type StreamName } from './fenced-output';
 import { CellInterruptPolicy, DEFAULT_INTERRUPT_GRACE_MS, type CellPhase } from './interrupt-policy';
-import { OutputCap } from './output-cap';
+import { DisplayCap, OutputCap } from './output-cap';
 import type { CellEvent, ChildMessage, ClientMessage, ClientRequest, ReplyTypes } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
 
@@ -100,6 +100,7 @@ export class ExecutorClient {
   private readonly extraEnv: Record<string, string>;
   /** The sink of each request (cell or comm message) in flight, for the comm messages it causes. */
   private readonly originSinks = new Map<number, OutputSink>();
+  private displayCap = new DisplayCap();
 
   constructor(options: ExecutorClientOptions = {}) {
     this.interruptGraceMs = options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
@@ -193,6 +194,7 @@ export class ExecutorClient {
     this.allowStdin = opts.allowStdin;
     this.outputCap.close();
     this.outputCap = new OutputCap();
+    this.displayCap = new DisplayCap();
     const cellName = `cell[${opts.executionCount ?? this.cellCount}]`;
     let requestId: number | undefined;
     const interrupts = new CellInterruptPolicy(
@@ -224,6 +226,9 @@ export class ExecutorClient {
       if (requestId !== undefined) this.originSinks.delete(requestId);
       const cut = this.outputCap.note();
       if (cut) showAnnotation(sink, 'output-cut', cut);
+      for (const held of this.displayCap.takeHeld()) sink.updateDisplay(held.displayId, held.data, held.metadata);
+      const displayCut = this.displayCap.note();
+      if (displayCut) showAnnotation(sink, 'output-cut', displayCut);
       interrupt.removeEventListener('abort', onAbort);
       interrupts.end();
       if (executor.interrupts === interrupts) executor.interrupts = undefined;
@@ -359,10 +364,12 @@ export class ExecutorClient {
     try {
       switch (event.kind) {
         case 'display':
-          sink.display(event.data, event.metadata, event.displayId);
+          if (this.displayCap.pass(event.data)) sink.display(event.data, event.metadata, event.displayId);
+          else this.displayCap.drop();
           break;
         case 'update':
-          sink.updateDisplay(event.displayId, event.data, event.metadata);
+          if (this.displayCap.pass(event.data)) sink.updateDisplay(event.displayId, event.data, event.metadata);
+          else this.displayCap.hold({ displayId: event.displayId, data: event.data, metadata: event.metadata ?? {} });
           break;
         case 'clear':
           sink.clearOutput(event.wait);

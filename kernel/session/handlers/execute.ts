@@ -35,6 +35,11 @@ async function runCell(request: Request<'execute_request'>, kernel: KernelContex
     askInput: (req, prompt, password) => kernel.askInput(req, prompt, password),
   });
   const signal = kernel.beginCell();
+  // Interrupted after busy but before the interpreter got it: the cell does not start.
+  if (signal.aborted) {
+    kernel.endCell();
+    return { status: 'error', ename: 'KeyboardInterrupt', evalue: 'interrupted before the cell started', traceback: ['KeyboardInterrupt: interrupted before the cell started'] };
+  }
   try {
     return await kernel.interpreter.execute(
       { code: content.code, executionCount: count, silent: content.silent, storeHistory: content.storeHistory, allowStdin: content.allowStdin },

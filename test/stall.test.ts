@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { KernelClient } from './support/kernel-client';
+
+/*
+ * User text never stalls the kernel's main thread: while a 1 MB one-line
+ * cell is received, planned and run, heartbeat and control keep answering
+ * within 100 ms, and the cell gets its normal result.
+ */
+
+const MB = 1 << 20;
+
+describe('a 1 MB one-line cell does not stall the kernel', function () {
+  this.timeout(180000);
+  let kernel: KernelClient;
+
+  before(async () => {
+    kernel = await KernelClient.start();
+    await kernel.execute('1'); // the executor is up
+  });
+  after(async () => {
+    await kernel?.close();
+  });
+
+  /** Runs code while sampling heartbeat and control kernel_info; returns the reply, outputs and the slowest answers. */
+  async function runSampled(code: string): Promise<{ outputs: Awaited<ReturnType<KernelClient['execute']>>['outputs']; reply: Awaited<ReturnType<KernelClient['execute']>>['reply']; beat: number; control: number }> {
+    let running = true;
+    let beat = 0;
+    let control = 0;
+    const sampleHeartbeat = async () => {
+      while (running) {
+        beat = Math.max(beat, await kernel.heartbeat());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const sampleControl = async () => {
+      while (running) {
+        const started = Date.now();
+        await kernel.request('control', 'kernel_info_request', {}, 10000);
+        control = Math.max(control, Date.now() - started);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const samplers = [sampleHeartbeat(), sampleControl()];
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      const { reply, outputs } = await kernel.execute(code, {}, 120000);
+      return { reply, outputs, beat, control };
+    } finally {
+      running = false;
+      await Promise.all(samplers);
+    }
+  }
+
+  type Sampled = Awaited<ReturnType<typeof runSampled>>;
+  /** name, code, the reply's status, what else the user sees. */
+  const shapes: [string, string, 'ok' | 'error', (r: Sampled) => void][] = [
+    ['%%cpp FILE and one long line', `%%cpp long.c\n// ${'x'.repeat(MB)}`, 'ok', () => {
+      assert.equal(statSync(path.join(kernel.dir, 'long.c')).size > MB, true);
+    }],
+    ['a long TypeScript line', `const long = "${'x'.repeat(MB)}"; long.length`, 'ok', ({ outputs }) => {
+      const result = outputs.find((m) => m.header.msg_type === 'execute_result');
+      assert.deepEqual(result?.content.data, { 'text/plain': String(MB) });
+    }],
+    ['a long line of spaces', ' '.repeat(MB), 'ok', () => undefined],
+    ['%p and a long line', `%p "${'x'.repeat(MB)}".length`, 'ok', ({ outputs }) => {
+      // %p shows the expression and its value.
+      const shown = outputs.filter((m) => ['stream', 'display_data', 'execute_result'].includes(m.header.msg_type));
+      assert.ok(shown.some((m) => JSON.stringify(m.content).includes(`${MB}`)), JSON.stringify(shown.map((m) => m.header.msg_type)));
+    }],
+    // Shapes that once took time quadratic in the line's length: a magic line's trailing-space strip, the Python markers.
+    ['%%cpp with a long run of spaces in its magic line', `%%cpp a.c${' '.repeat(MB)}x\nint main() {}`, 'error', () => undefined],
+    ['a long Python-looking line', `class A${' '.repeat(MB)}x`, 'error', () => undefined],
+    ['a long ! line', `!: ${'x '.repeat(MB / 20)}; echo done`, 'ok', ({ outputs }) => {
+      assert.equal(KernelClient.streamText(outputs), 'done\n');
+    }],
+  ];
+
+  for (const [name, code, status, check] of shapes) {
+    it(name, async () => {
+      const sampled = await runSampled(code);
+      assert.ok(sampled.beat < 100, `heartbeat took up to ${sampled.beat} ms`);
+      assert.ok(sampled.control < 100, `control kernel_info took up to ${sampled.control} ms`);
+      assert.equal(sampled.reply.content.status, status, JSON.stringify(sampled.reply.content).slice(0, 500));
+      check(sampled);
+    });
+  }
+});

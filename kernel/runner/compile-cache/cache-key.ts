@@ -149,9 +149,11 @@ async function identifyCompiler(compiler: string, cwd: string, env: NodeJS.Proce
   const candidates = compiler.includes('/')
     ? [path.resolve(cwd, compiler)]
     : (env.PATH ?? '').split(':').filter((dir) => dir !== '').map((dir) => path.join(path.resolve(cwd, dir), compiler));
-  for (const candidate of candidates) {
+  // Probed all at once (one round trip instead of one per PATH directory); the first executable one wins, as in a shell.
+  const executable = await Promise.all(candidates.map((c) => fsp.access(c, 1 /* X_OK */).then(() => true, () => false)));
+  for (const [index, candidate] of candidates.entries()) {
+    if (!executable[index]) continue;
     try {
-      await fsp.access(candidate, 1 /* X_OK */);
       const real = await fsp.realpath(candidate);
       const stat = await fsp.stat(real);
       if (!stat.isFile()) continue;

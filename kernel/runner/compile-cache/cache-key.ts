@@ -154,8 +154,8 @@ async function identifyCompiler(compiler: string, cwd: string, env: NodeJS.Proce
   for (const [index, candidate] of candidates.entries()) {
     if (!executable[index]) continue;
     try {
-      const real = await fsp.realpath(candidate);
-      const stat = await fsp.stat(real);
+      // stat follows the links realpath resolves, so both describe the same file.
+      const [real, stat] = await Promise.all([fsp.realpath(candidate), fsp.stat(candidate)]);
       if (!stat.isFile()) continue;
       return { path: real, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
     } catch {
@@ -170,11 +170,14 @@ async function identifyCompiler(compiler: string, cwd: string, env: NodeJS.Proce
  * cannot be keyed (then it is not cached).
  */
 export async function compileKey(invocation: CompileInvocation, cwd: string, env: NodeJS.ProcessEnv, variant: string): Promise<string | { reason: string }> {
-  const compiler = await identifyCompiler(invocation.compiler, cwd, env);
+  // Independent reads, done at once: each await is a round trip through the thread pool.
+  const [compiler, sources, libraries] = await Promise.all([
+    identifyCompiler(invocation.compiler, cwd, env),
+    digestSources(invocation, cwd),
+    digestLibraries(invocation, cwd),
+  ]);
   if (typeof compiler === 'string') return { reason: compiler };
-  const sources = await digestSources(invocation, cwd);
   if (typeof sources === 'string') return { reason: sources };
-  const libraries = await digestLibraries(invocation, cwd);
   return sha256(JSON.stringify({
     version: KEY_VERSION,
     compiler,

@@ -1,12 +1,8 @@
 import { ZmqChannels } from '../transport/zmq-channels';
 import { readConnectionFile } from '../transport/connection-file';
-import { Session } from '../session/session';
-import { Signer } from '../wire/signer';
-import { createInterpreter } from '../engine/cell-interpreter';
 import { parseIsolation, type IsolationKind } from '../runner/isolation';
-import { setUpIsolation } from './kernel-isolation';
-import { FirstCellNotice } from './first-cell-notice';
 import { UsageError, type Subcommand } from './command-options';
+import { restoreExtraCaCerts } from './extra-ca-certs';
 
 function log(text: string): void {
   process.stderr.write(`[sockbook ${new Date().toISOString()}] ${text}\n`);
@@ -19,12 +15,23 @@ export interface KernelOptions {
 
 /** `sockbook kernel -f CONNECTION_FILE [--isolate net,tmp]`: what Jupyter starts. */
 export async function runKernel(connectionFile: string, options: KernelOptions = {}): Promise<void> {
+  restoreExtraCaCerts();
   const info = await readConnectionFile(connectionFile);
+  // Bound before the rest of the kernel loads: a client that connects meanwhile is not refused (ZeroMQ would
+  // try again only 100-200 ms later); what it sends waits in the sockets until the session listens.
+  const channels = new ZmqChannels(info, log);
+  await channels.bind();
+  const [{ Session }, { Signer }, { createInterpreter }, { setUpIsolation }, { FirstCellNotice }] = await Promise.all([
+    import('../session/session'),
+    import('../wire/signer'),
+    import('../engine/cell-interpreter'),
+    import('./kernel-isolation'),
+    import('./first-cell-notice'),
+  ]);
   const signer = new Signer(info.signature_scheme, info.key);
   if (!signer.enabled) log('the connection file has an empty key: messages are not signed');
   // Before any command or the executor can start: they start inside the namespaces.
   const notice = await setUpIsolation(options.isolate, log);
-  const channels = new ZmqChannels(info, log);
   const cells = createInterpreter({ log });
   const interpreter = notice === undefined ? cells : new FirstCellNotice(cells, notice);
   let exiting = false;
@@ -38,7 +45,6 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
       setImmediate(() => process.exit(0));
     },
   });
-  await channels.bind();
   session.start();
 
   // A terminal's Ctrl-C or `kill -INT` interrupts the running cell, like interrupt_request.

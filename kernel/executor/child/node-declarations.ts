@@ -94,7 +94,7 @@ export class NodeDeclarations {
     return this.modules().get(bare);
   }
 
-  /** Which file declares each module (`declare module "path/posix"` lives in path.d.ts), read once. */
+  /** Which file declares each module (`declare module "path/posix"` lives in path.d.ts; `node:test` only has its prefixed name), read once. */
   private modules(): Map<string, string> {
     if (this.moduleFiles) return this.moduleFiles;
     const found = new Map<string, string>();
@@ -104,7 +104,7 @@ export class NodeDeclarations {
         // ts5.6/ and compatibility/ hold variants for older compilers, never module declarations of their own.
         if (entry.isDirectory() && entry.name !== 'ts5.6' && entry.name !== 'compatibility') visit(full);
         else if (entry.name.endsWith('.d.ts')) {
-          for (const match of fs.readFileSync(full, 'utf8').matchAll(/^declare module ["']([\w/]+)["']/gm)) {
+          for (const match of fs.readFileSync(full, 'utf8').matchAll(/^declare module ["'](?:node:)?([\w/]+)["']/gm)) {
             if (match[1] && !found.has(match[1])) found.set(match[1], full);
           }
         }

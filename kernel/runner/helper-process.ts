@@ -12,6 +12,9 @@ import { enterIsolation, type LaunchCommand } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
 
+/** How long a pty command runs before the spare for the next one is started (at its end if sooner). */
+const SPARE_DELAY_MS = 10;
+
 /** A helper that does not exit this long after a kill request is killed itself. */
 const KILL_ALL_PATIENCE_MS = 3000;
 
@@ -133,6 +136,7 @@ export class HelperProcess implements RegisteredHelper {
   private readonly controlStream: Writable;
   private done = false;
   private killing: Promise<void> | undefined;
+  private spareTimer: NodeJS.Timeout | undefined;
 
   constructor(options: HelperOptions, private readonly handlers: HelperHandlers) {
     const exe = helperPath();
@@ -156,8 +160,9 @@ export class HelperProcess implements RegisteredHelper {
         stdio: options.mode === 'pipes' ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
       });
     }
-    // The next command's helper starts now, while this one runs.
-    if (options.mode === 'pty') setImmediate(startSpare);
+    // The next command's helper starts while this one runs; not at once, so a short command (a program the
+    // compile cache restored) does not share the CPU with starting it: a little later, or when it is over.
+    if (options.mode === 'pty') this.spareTimer = setTimeout(() => this.startNextSpare(), SPARE_DELAY_MS);
     this.info = {
       helperPid: this.child.pid ?? -1,
       mainPid: null,
@@ -229,6 +234,13 @@ export class HelperProcess implements RegisteredHelper {
     return this.killing;
   }
 
+  private startNextSpare(): void {
+    if (this.spareTimer === undefined) return;
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
+    setImmediate(startSpare);
+  }
+
   /** After the command is over, a lingering helper must not keep Node alive. */
   private release(): void {
     this.child.unref();
@@ -280,6 +292,7 @@ export class HelperProcess implements RegisteredHelper {
         this.fail(text());
         break;
       case 'D':
+        this.startNextSpare();
         if (!this.done) {
           this.done = true;
           this.handlers.onDone?.();

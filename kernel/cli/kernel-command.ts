@@ -1,13 +1,8 @@
 import { ZmqChannels } from '../transport/zmq-channels';
 import { readConnectionFile } from '../transport/connection-file';
-import { Session } from '../session/session';
-import { Signer } from '../wire/signer';
-import { createInterpreter } from '../engine/cell-interpreter';
 import { parseIsolation, type IsolationKind } from '../runner/isolation';
-import { unlimitedProcessesNotice } from '../runner/process-guard';
-import { setUpIsolation } from './kernel-isolation';
-import { FirstCellNotice } from './first-cell-notice';
 import { UsageError, type Subcommand } from './command-options';
+import { restoreExtraCaCerts } from './extra-ca-certs';
 
 function log(text: string): void {
   process.stderr.write(`[sockbook ${new Date().toISOString()}] ${text}\n`);
@@ -20,8 +15,21 @@ export interface KernelOptions {
 
 /** `sockbook kernel -f CONNECTION_FILE [--isolate net,tmp,pid]`: what Jupyter starts. */
 export async function runKernel(connectionFile: string, options: KernelOptions = {}): Promise<void> {
+  restoreExtraCaCerts();
   const info = await readConnectionFile(connectionFile);
-  let signer: Signer;
+  // Bound before the rest of the kernel loads: a client that connects meanwhile is not refused (ZeroMQ would
+  // try again only 100-200 ms later); what it sends waits in the sockets until the session listens.
+  const channels = new ZmqChannels(info, log);
+  await channels.bind();
+  const [{ Session }, { Signer }, { createInterpreter }, { setUpIsolation }, { FirstCellNotice }, { unlimitedProcessesNotice }] = await Promise.all([
+    import('../session/session'),
+    import('../wire/signer'),
+    import('../engine/cell-interpreter'),
+    import('./kernel-isolation'),
+    import('./first-cell-notice'),
+    import('../runner/process-guard'),
+  ]);
+  let signer: InstanceType<typeof Signer>;
   try {
     signer = new Signer(info.signature_scheme, info.key);
   } catch (error) {
@@ -31,7 +39,6 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   // Before any command or the executor can start: they start inside the namespaces.
   // The limits are set up now (not at the first command), so what cannot hold is known for the first cell.
   const notices = [await setUpIsolation(options.isolate, log), unlimitedProcessesNotice()].filter((n): n is string => n !== undefined);
-  const channels = new ZmqChannels(info, log);
   const cells = createInterpreter({ log });
   const interpreter = notices.length === 0 ? cells : new FirstCellNotice(cells, notices.join('\n'));
   let exiting = false;
@@ -45,7 +52,6 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
       setImmediate(() => process.exit(0));
     },
   });
-  await channels.bind();
   session.start();
 
   // A terminal's Ctrl-C or `kill -INT` interrupts the running cell, like interrupt_request.

@@ -59,7 +59,8 @@ export async function runCommandStep(options: CommandStepOptions): Promise<Comma
       onInputWanted: sink.allowStdin ? () => sink.input('') : undefined,
       onInputCut: (lineBytes, keptBytes) => showAnnotation(sink, 'notice', describeInputCut(lineBytes, keptBytes)),
     });
-    if (cached.cacheable && !cached.hit && result.exitCode === 0) await cached.store(output, 0).catch(() => undefined);
+    // Not awaited: the next command need not wait for the copy into the cache or its eviction (a later lookup does).
+    if (cached.cacheable && !cached.hit && result.exitCode === 0) void cached.store(output, 0).catch(() => undefined);
   }
 
   if (spoilerThreshold !== undefined && collected.length > 0) {

@@ -8,9 +8,12 @@ import * as os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { nativeArtifact } from '../paths';
 import { FrameReader, control, type Frame } from './frames';
-import { enterIsolation } from './isolation';
+import { enterIsolation, type LaunchCommand } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
+
+/** How long a pty command runs before the spare for the next one is started (at its end if sooner). */
+const SPARE_DELAY_MS = 10;
 
 /** A helper that does not exit this long after a kill request is killed itself. */
 const KILL_ALL_PATIENCE_MS = 3000;
@@ -47,6 +50,87 @@ export function helperPath(): string {
   return nativeArtifact('sockbook-run');
 }
 
+/**
+ * A pty-mode helper started ahead of the next command (`--spare`): joining
+ * its cgroup and starting the process cost tens of milliseconds on a busy
+ * machine, paid while the previous command runs instead of by the next one.
+ * It is kept only while what it was started with (the guard's options, the
+ * isolation wrapper) still holds.
+ */
+interface Spare {
+  child: ChildProcess;
+  key: string;
+}
+
+let spare: Spare | undefined;
+
+function spareLaunch(): { launch: LaunchCommand; key: string } {
+  const launch = enterIsolation(helperPath(), ['--spare', ...guardArguments()]);
+  return { launch, key: JSON.stringify(launch) };
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+function startSpare(): void {
+  const { launch, key } = spareLaunch();
+  if (spare && spare.key === key && isRunning(spare.child)) return;
+  void endSpare();
+  const child = spawn(launch.file, launch.args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  const mine: Spare = { child, key };
+  const forget = (): void => {
+    if (spare === mine) spare = undefined;
+  };
+  child.on('error', forget);
+  child.on('exit', () => {
+    forget();
+    if (child.pid !== undefined && !taken.has(child)) void releaseHelperGroup(child.pid);
+  });
+  (child.stdio[3] as Writable).on('error', () => undefined);
+  // Idle, it keeps nothing alive; its control pipe's end (the kernel exits) ends it.
+  child.unref();
+  for (const stream of child.stdio) (stream as { unref?: () => void } | null)?.unref?.();
+  spare = mine;
+}
+
+/** Spares handed to a command: their group is released by the command's own HelperProcess. */
+const taken = new WeakSet<ChildProcess>();
+
+function takeSpare(key: string): ChildProcess | undefined {
+  const candidate = spare;
+  spare = undefined;
+  if (!candidate) return undefined;
+  if (candidate.key !== key || !isRunning(candidate.child)) {
+    (candidate.child.stdio[3] as Writable).end();
+    return undefined;
+  }
+  taken.add(candidate.child);
+  candidate.child.ref();
+  for (const stream of candidate.child.stdio) (stream as { ref?: () => void } | null)?.ref?.();
+  return candidate.child;
+}
+
+/** Ends the spare helper (shutdown): closing its control pipe makes it exit. */
+export async function endSpare(): Promise<void> {
+  const current = spare;
+  spare = undefined;
+  if (!current || !isRunning(current.child)) return;
+  const exited = new Promise<void>((resolve) => current.child.once('exit', () => resolve()));
+  (current.child.stdio[3] as Writable).end();
+  await exited;
+}
+
+/** The command for a spare: the argument count, the arguments and the environment, each ending in NUL. */
+function commandMessage(args: string[], env: NodeJS.ProcessEnv): Buffer {
+  const entries = Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+  const payload = Buffer.from([String(args.length), ...args, ...entries].map((field) => `${field}\0`).join(''), 'utf8');
+  const header = Buffer.alloc(5);
+  header.write('c', 0, 'latin1');
+  header.writeUInt32LE(payload.length, 1);
+  return Buffer.concat([header, payload]);
+}
+
 export class HelperProcess implements RegisteredHelper {
   readonly info: StartedProcess;
   readonly child: ChildProcess;
@@ -55,6 +139,7 @@ export class HelperProcess implements RegisteredHelper {
   private readonly controlStream: Writable;
   private done = false;
   private killing: Promise<void> | undefined;
+  private spareTimer: NodeJS.Timeout | undefined;
 
   constructor(options: HelperOptions, private readonly handlers: HelperHandlers) {
     const exe = helperPath();
@@ -66,12 +151,21 @@ export class HelperProcess implements RegisteredHelper {
     args.push('--', options.command);
     const env = { ...(options.env ?? process.env) };
     if (!env.TERM || env.TERM === 'dumb') env.TERM = 'xterm-256color'; // gcc and ls colour on a terminal
-    const launch = enterIsolation(exe, args); // inside the kernel's namespaces, when isolated
-    this.child = spawn(launch.file, launch.args, {
-      env,
-      detached: true, // a session of its own: the helper owns the command's terminal
-      stdio: options.mode === 'pipes' ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-    });
+    const ready = options.mode === 'pty' ? takeSpare(spareLaunch().key) : undefined;
+    if (ready) {
+      this.child = ready;
+      (ready.stdio[3] as Writable).write(commandMessage(args, env));
+    } else {
+      const launch = enterIsolation(exe, args); // inside the kernel's namespaces, when isolated
+      this.child = spawn(launch.file, launch.args, {
+        env,
+        detached: true, // a session of its own: the helper owns the command's terminal
+        stdio: options.mode === 'pipes' ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+      });
+    }
+    // The next command's helper starts while this one runs; not at once, so a short command (a program the
+    // compile cache restored) does not share the CPU with starting it: a little later, or when it is over.
+    if (options.mode === 'pty') this.spareTimer = setTimeout(() => this.startNextSpare(), SPARE_DELAY_MS);
     this.info = {
       helperPid: this.child.pid ?? -1,
       mainPid: null,
@@ -143,6 +237,13 @@ export class HelperProcess implements RegisteredHelper {
     return this.killing;
   }
 
+  private startNextSpare(): void {
+    if (this.spareTimer === undefined) return;
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
+    setImmediate(startSpare);
+  }
+
   /** After the command is over, a lingering helper must not keep Node alive. */
   private release(): void {
     this.child.unref();
@@ -197,6 +298,7 @@ export class HelperProcess implements RegisteredHelper {
         this.fail(text());
         break;
       case 'D':
+        this.startNextSpare();
         if (!this.done) {
           this.done = true;
           this.handlers.onDone?.();

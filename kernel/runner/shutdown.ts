@@ -1,3 +1,4 @@
+import { endSpare } from './helper-process';
 import { removeProcessGuard } from './process-guard';
 import { killAllStarted } from './registry';
 
@@ -8,6 +9,6 @@ import { killAllStarted } from './registry';
  * and deletes the kept output files.
  */
 export async function shutdownRunner(): Promise<void> {
-  await killAllStarted();
+  await Promise.all([killAllStarted(), endSpare()]);
   await removeProcessGuard();
 }

@@ -4,6 +4,14 @@
 //                [--cols N] [--rows N] [--cgroup DIR --max-procs N] [--nproc N]
 //                [--memory-cgroup DIR] [--max-memory BYTES] [--keep-limit BYTES]
 //                -- COMMAND
+//   sockbook-run --spare [--cgroup DIR --max-procs N]
+//
+// --spare: started ahead of its command, so the setup that costs (joining the
+// cgroup: tens of milliseconds on a busy machine) is paid before the command
+// is known. It then waits on fd 3 for 'c' LEN(4, LE) and LEN bytes: the
+// number of arguments, the arguments (as above, COMMAND last) and the
+// environment entries of the command, each ending in a NUL byte. End of
+// file instead: it exits.
 //
 // The kernel starts it in a session of its own (spawn detached). It becomes a
 // child subreaper, so everything the command starts (daemons included) stays
@@ -71,7 +79,7 @@
 #define INTERRUPT_KILL_MS 2000
 
 // ---- options -------------------------------------------------------------
-static int opt_pipes, opt_stdin, opt_cols = 120, opt_rows = 40;
+static int opt_pipes, opt_stdin, opt_spare, opt_cols = 120, opt_rows = 40;
 static long long opt_limit = 1 << 20;
 static long long opt_keep_limit = 64LL << 20, opt_max_memory;
 static long opt_max_procs = 0, opt_nproc = 0;
@@ -374,11 +382,81 @@ static int reads_terminal(pid_t pid) {
   return strcmp(link, slave_name) == 0 || strcmp(link, "/dev/tty") == 0;
 }
 
+// Reads the stat line of one process; 0 when it is gone.
+static int read_process(pid_t pid, struct proc_info *pi) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t r = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (r <= 0) return 0;
+  buf[r] = 0;
+  char *close_paren = strrchr(buf, ')');
+  int ppid, pgrp, sid;
+  if (!close_paren || sscanf(close_paren + 2, "%c %d %d %d", &pi->state, &ppid, &pgrp, &sid) != 4) return 0;
+  pi->pid = pid;
+  pi->ppid = ppid;
+  pi->pgrp = pgrp;
+  pi->sid = sid;
+  return 1;
+}
+
+// The descendants of this process, found through /proc/PID/task/TID/children
+// (only our own tree is read, not every process of the machine). Returns -1
+// when the kernel has no children files; *out must be freed.
+static ssize_t read_descendants(struct proc_info **out) {
+  size_t n = 0, cap = 64;
+  pid_t *pids = malloc(cap * sizeof *pids);
+  if (!pids) return -1;
+  pids[n++] = getpid();
+  for (size_t at = 0; at < n; at++) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pids[at]);
+    DIR *d = opendir(path);
+    if (!d) continue;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+      char file[300], buf[4096];
+      snprintf(file, sizeof file, "/proc/%d/task/%s/children", (int)pids[at], e->d_name);
+      int fd = open(file, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        if (errno == ENOENT && at == 0) { closedir(d); free(pids); return -1; }
+        continue;
+      }
+      ssize_t r = read(fd, buf, sizeof buf - 1);
+      close(fd);
+      if (r <= 0) continue;
+      buf[r] = 0;
+      for (char *p = buf, *end; *p; p = end) {
+        long child = strtol(p, &end, 10);
+        if (end == p) break;
+        if (n == cap) {
+          pid_t *grown = realloc(pids, (cap *= 2) * sizeof *pids);
+          if (!grown) break;
+          pids = grown;
+        }
+        if (n < cap) pids[n++] = (pid_t)child;
+      }
+    }
+    closedir(d);
+  }
+  struct proc_info *list = malloc(n * sizeof *list);
+  size_t m = 0;
+  for (size_t i = 1; list && i < n; i++) if (read_process(pids[i], &list[m])) m++;
+  free(pids);
+  *out = list;
+  return list ? (ssize_t)m : -1;
+}
+
 static int foreground_wants_input(void) {
   pid_t fg = tcgetpgrp(master_fd);
   if (fg <= 0) return 0;
   struct proc_info *list;
-  size_t n = read_processes(&list);
+  // The foreground group is the command's (our descendants); without children files, every process is read.
+  ssize_t found = read_descendants(&list);
+  size_t n = found >= 0 ? (size_t)found : read_processes(&list);
   int wants = 0;
   for (size_t i = 0; i < n && !wants; i++) {
     if (list[i].pgrp == fg && list[i].state == 'S' && reads_terminal(list[i].pid)) wants = 1;
@@ -541,6 +619,7 @@ static void parse_args(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--")) { i++; break; }
     if (!strcmp(a, "--pipes")) opt_pipes = 1;
+    else if (!strcmp(a, "--spare")) opt_spare = 1;
     else if (!strcmp(a, "--stdin")) opt_stdin = 1;
     else if (v && !strcmp(a, "--cwd")) { opt_cwd = v; i++; }
     else if (v && !strcmp(a, "--tmpdir")) { opt_tmpdir = v; i++; }
@@ -555,6 +634,7 @@ static void parse_args(int argc, char **argv) {
     else if (v && !strcmp(a, "--keep-limit")) { opt_keep_limit = atoll(v); i++; }
     else { fprintf(stderr, "sockbook-run: unknown option %s\n", a); exit(2); }
   }
+  if (opt_spare && i == argc) return;  // the command comes later, on fd 3
   if (i != argc - 1) {
     fprintf(stderr, "usage: sockbook-run [options] -- COMMAND\n");
     exit(2);
@@ -617,6 +697,64 @@ static void flush_input(void) {
     last_activity_ms = now_ms();
   }
   if (!input_pending()) inq_off = inq_len = 0;
+}
+
+// Reads from fd 3, waiting when it is non-blocking; end of file or an error: the kernel is gone.
+static ssize_t read_control_waiting(void *buf, size_t n) {
+  for (;;) {
+    ssize_t r = read(CONTROL_FD, buf, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && errno == EAGAIN) {
+      struct pollfd fd = {.fd = CONTROL_FD, .events = POLLIN};
+      poll(&fd, 1, -1);
+      continue;
+    }
+    return r;
+  }
+}
+
+// --spare: reads the command's arguments and environment from fd 3.
+static void await_command(void) {
+  unsigned char header[5];
+  size_t got = 0;
+  while (got < sizeof header) {
+    ssize_t r = read_control_waiting(header + got, sizeof header - got);
+    if (r <= 0) _exit(0);  // no command came: the kernel is gone or no longer needs this helper
+    got += (size_t)r;
+  }
+  size_t len = header[1] | header[2] << 8 | header[3] << 16 | (size_t)header[4] << 24;
+  char *message = header[0] == 'c' ? malloc(len + 1) : NULL;
+  if (!message) {
+    errno = EPROTO;
+    fail("sockbook-run: no command for the spare helper");
+  }
+  for (got = 0; got < len;) {
+    ssize_t r = read_control_waiting(message + got, len - got);
+    if (r <= 0) _exit(0);
+    got += (size_t)r;
+  }
+  message[len] = 0;
+  char *end = message + len, *p = message;
+  int count = atoi(p);
+  char **args = calloc((size_t)count + 2, sizeof *args);
+  if (!args || count < 1) {
+    errno = EPROTO;
+    fail("sockbook-run: a malformed command for the spare helper");
+  }
+  args[0] = "sockbook-run";
+  p += strlen(p) + 1;
+  for (int i = 1; i <= count; i++) {
+    if (p >= end) {
+      errno = EPROTO;
+      fail("sockbook-run: a malformed command for the spare helper");
+    }
+    args[i] = p;
+    p += strlen(p) + 1;
+  }
+  clearenv();
+  for (; p < end; p += strlen(p) + 1) putenv(p);  // the message lives as long as the process
+  opt_spare = 0;
+  parse_args(count + 1, args);
 }
 
 // ---- control messages ----------------------------------------------------
@@ -686,6 +824,7 @@ int main(int argc, char **argv) {
   signal(SIGTTIN, SIG_IGN);
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fail("cannot become a subreaper");
   if (opt_cgroup && opt_max_procs > 0) join_cgroup();
+  if (opt_spare) await_command();
   apply_memory_limit();
 
   sigset_t handled;

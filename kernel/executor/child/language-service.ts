@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import process from 'node:process';
 import type * as TS from 'typescript';
-import { projectRoot } from '../../paths';
 import type { CompletionResult } from '../../interpreter/interpreter';
+import { NodeDeclarations } from './node-declarations';
 import { typescript } from './typescript';
 
 /** One earlier cell: its top-level declarations, kept as context for later cells. */
@@ -29,6 +29,7 @@ export class NotebookLanguage {
   private readonly cells: CellDeclarations[] = [];
   private readonly files = new Map<string, { text: string; version: number }>();
   private readonly diskSnapshots = new Map<string, TS.IScriptSnapshot | undefined>();
+  private readonly nodeDeclarations = new NodeDeclarations();
   private service: TS.LanguageService | undefined;
 
   constructor(private readonly builtinDeclarations: string) {}
@@ -116,6 +117,8 @@ export class NotebookLanguage {
     const context = kept.filter((t) => t.trim()).join('\n');
     const text = `${context}\n${code}`;
     this.setFile(fileName, text);
+    const imported = typescript().preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+    this.nodeDeclarations.addNeededBy(imported, text);
     this.setFile(path.join(directory, '__sockbook_builtins__.d.ts'), this.builtinDeclarations);
     return { fileName, offset: context.length + 1 };
   }
@@ -141,12 +144,15 @@ export class NotebookLanguage {
       skipLibCheck: true,
       noEmit: true,
       lib: ['lib.es2023.d.ts'],
-      types: ['node'],
-      typeRoots: [path.join(projectRoot, 'node_modules', '@types')],
+      // Not all of @types/node: NodeDeclarations chooses the files (the globals and what cells import).
+      types: [],
     };
     const host: TS.LanguageServiceHost = {
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [...this.files.keys()].filter((f) => f.startsWith(process.cwd() + path.sep)),
+      getScriptFileNames: () => [
+        ...this.nodeDeclarations.files(),
+        ...[...this.files.keys()].filter((f) => f.startsWith(process.cwd() + path.sep)),
+      ],
       getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
       getScriptSnapshot: (f) => {
         const own = this.files.get(f);

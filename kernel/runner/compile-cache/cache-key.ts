@@ -173,11 +173,13 @@ async function resolveCompiler(compiler: string, cwd: string, env: NodeJS.Proces
   const candidates = compiler.includes('/')
     ? [path.resolve(cwd, compiler)]
     : (env.PATH ?? '').split(':').filter((dir) => dir !== '').map((dir) => path.join(path.resolve(cwd, dir), compiler));
-  for (const candidate of candidates) {
+  // Probed all at once (one round trip instead of one per PATH directory); the first executable one wins, as in a shell.
+  const executable = await Promise.all(candidates.map((c) => fsp.access(c, 1 /* X_OK */).then(() => true, () => false)));
+  for (const [index, candidate] of candidates.entries()) {
+    if (!executable[index]) continue;
     try {
-      await fsp.access(candidate, 1 /* X_OK */);
-      const real = await fsp.realpath(candidate);
-      const stat = await fsp.stat(real);
+      // stat follows the links realpath resolves, so both describe the same file.
+      const [real, stat] = await Promise.all([fsp.realpath(candidate), fsp.stat(candidate)]);
       if (!stat.isFile()) continue;
       return real;
     } catch {
@@ -192,16 +194,17 @@ async function resolveCompiler(compiler: string, cwd: string, env: NodeJS.Proces
  * cannot be keyed (then it is not cached).
  */
 export async function compileKey(invocation: CompileInvocation, cwd: string, env: NodeJS.ProcessEnv, variant: string): Promise<string | { reason: string }> {
-  const driver = await resolveCompiler(invocation.compiler, cwd, env);
-  if (typeof driver !== 'string') return driver;
-  const compiler = await toolchainIdentity(driver, env);
-  const sources = await digestSources(invocation, cwd, env);
-  if (typeof sources === 'string') return { reason: sources };
-  const libraries = await digestLibraries(invocation, cwd, env);
-  const [responseFiles, linkerScripts] = await Promise.all([
+  // Independent reads, done at once: each await is a round trip through the thread pool.
+  const [driver, sources, libraries, responseFiles, linkerScripts] = await Promise.all([
+    resolveCompiler(invocation.compiler, cwd, env),
+    digestSources(invocation, cwd, env),
+    digestLibraries(invocation, cwd, env),
     digestNamedFiles(invocation.responseFiles, cwd),
     digestNamedFiles(invocation.linkerScripts, cwd),
   ]);
+  if (typeof driver !== 'string') return driver;
+  if (typeof sources === 'string') return { reason: sources };
+  const compiler = await toolchainIdentity(driver, env);
   return sha256(JSON.stringify({
     version: KEY_VERSION,
     compiler,

@@ -30,6 +30,9 @@ import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, cacheDirTrusted, defaultCacheDi
 import { expandResponseFiles, parseCompileCommand, type CompileInvocation } from './gcc-command';
 
 export { defaultCacheDir } from './cache-store';
+
+/** Stores (with their eviction) not finished yet: callers need not wait for them, later lookups do. */
+const storing = new Set<Promise<void>>();
 export { parseCompileCommand, type CompileInvocation } from './gcc-command';
 
 export type CompileCacheLookup =
@@ -96,19 +99,25 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
   const entryDir = path.join(cacheDir, key);
   const target = path.resolve(absoluteCwd, invocation.output);
 
+  // A store still writing this cache (it runs after its command, off the cell's path) is seen by the lookup after it.
+  if (storing.size > 0) await Promise.all(storing);
   const restored = (await cacheDirTrusted(cacheDir)) ? await restoreEntry(entryDir, target) : undefined;
   if (restored !== undefined) return { cacheable: true, hit: true, output: restored };
 
   return {
     cacheable: true,
     hit: false,
-    store: async (output: string, exitCode: number): Promise<void> => {
-      if (exitCode !== 0) return;
-      // What was compiled is what the key says only if no input changed since it was computed.
-      const after = await keyOf(command, absoluteCwd, env, variant).catch(() => undefined);
-      if (typeof after !== 'object' || after.key !== key) return;
-      await storeEntry(cacheDir, entryDir, target, output, command.trim());
-      await evict(cacheDir, options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES);
+    store: (output: string, exitCode: number): Promise<void> => {
+      if (exitCode !== 0) return Promise.resolve();
+      const stored = (async () => {
+        // What was compiled is what the key says only if no input changed since it was computed.
+        const after = await keyOf(command, absoluteCwd, env, variant).catch(() => undefined);
+        if (typeof after !== 'object' || after.key !== key) return;
+        await storeEntry(cacheDir, entryDir, target, output, command.trim());
+        await evict(cacheDir, options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES);
+      })().finally(() => storing.delete(stored));
+      storing.add(stored);
+      return stored;
     },
   };
 }

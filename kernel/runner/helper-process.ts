@@ -117,6 +117,8 @@ export async function endSpare(): Promise<void> {
   spare = undefined;
   if (!current || !isRunning(current.child)) return;
   const exited = new Promise<void>((resolve) => current.child.once('exit', () => resolve()));
+  // The spare was unref'd so it never kept Node alive; waiting for it must (sockbook run has no other handle then).
+  current.child.ref();
   (current.child.stdio[3] as Writable).end();
   await exited;
 }

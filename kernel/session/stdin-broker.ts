@@ -29,7 +29,10 @@ export class StdinBroker {
 
   /** An input_reply: true when it answered the open question, false when it was ignored. */
   answer(parentMsgId: string | undefined, value: string): boolean {
-    if (!this.pending || parentMsgId !== this.pending.msgId) return false;
+    // A reply naming another request is refused. The classic Notebook sends its input_reply with an
+    // empty parent header, as ipykernel allows: that answers the one open question.
+    const unparented = parentMsgId === undefined || parentMsgId === '';
+    if (!this.pending || (!unparented && parentMsgId !== this.pending.msgId)) return false;
     const { resolve } = this.pending;
     this.pending = null;
     resolve(value);

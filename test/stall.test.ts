@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient } from './support/kernel-client';
+import type { LatencySample } from './support/latency-sampler';
 
 /*
  * User text never stalls the kernel's main thread: while a 1 MB one-line
@@ -23,33 +25,26 @@ describe('a 1 MB one-line cell does not stall the kernel', function () {
     await kernel?.close();
   });
 
-  /** Runs code while sampling heartbeat and control kernel_info; returns the reply, outputs and the slowest answers. */
+  /**
+   * Runs code while another process samples heartbeat and control kernel_info
+   * (as a frontend would see them); returns the reply, outputs and the slowest answers.
+   */
   async function runSampled(code: string): Promise<{ outputs: Awaited<ReturnType<KernelClient['execute']>>['outputs']; reply: Awaited<ReturnType<KernelClient['execute']>>['reply']; beat: number; control: number }> {
-    let running = true;
-    let beat = 0;
-    let control = 0;
-    const sampleHeartbeat = async () => {
-      while (running) {
-        beat = Math.max(beat, await kernel.heartbeat());
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    const sampleControl = async () => {
-      while (running) {
-        const started = Date.now();
-        await kernel.request('control', 'kernel_info_request', {}, 10000);
-        control = Math.max(control, Date.now() - started);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    const samplers = [sampleHeartbeat(), sampleControl()];
-    await new Promise((r) => setTimeout(r, 50));
+    const sampler = spawn(process.execPath, [path.join(__dirname, 'support', 'latency-sampler.js'), path.join(kernel.dir, 'connection.json')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let printed = '';
+    sampler.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const ended = new Promise<void>((resolve) => sampler.once('close', () => resolve()));
     try {
+      await new Promise((r) => setTimeout(r, 300)); // the sampler is connected and answering
       const { reply, outputs } = await kernel.execute(code, {}, 120000);
+      sampler.stdin.end();
+      await ended;
+      const { beat, control } = JSON.parse(printed) as LatencySample;
       return { reply, outputs, beat, control };
     } finally {
-      running = false;
-      await Promise.all(samplers);
+      if (sampler.exitCode === null && sampler.signalCode === null) sampler.kill('SIGKILL');
     }
   }
 

@@ -91,6 +91,18 @@ export class KernelClient {
   }
 
   static async start(options: StartOptions = {}): Promise<KernelClient> {
+    // Free ports are found by binding and closing them, so another process may take one before the
+    // kernel binds it: a kernel that says so is started again on other ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelClient.startOnce(options);
+      } catch (error) {
+        if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(options: StartOptions): Promise<KernelClient> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-test-'));
     const key = options.key ?? randomBytes(16).toString('hex');
     const transport = options.transport ?? 'tcp';

@@ -3,6 +3,7 @@
  * service, off the thread that runs cells, so loading them (about a second)
  * never holds up a cell and a long check never stalls a cell's async work.
  */
+import { setPriority } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,6 +11,15 @@ import { syntaxProblems } from './checker-syntax';
 import type { CheckerCalls, CheckerData, CheckerMessage, CheckerRequest } from './checker-protocol';
 import { completenessOf } from './completeness';
 import { NotebookLanguage } from './language-service';
+
+// On Linux, setpriority on pid 0 applies to the calling thread only: the type checker (loading the
+// compiler, checking a big cell) then yields the CPU to the kernel and to the cell itself, so a
+// 2-core machine keeps answering heartbeat and control while it works.
+try {
+  setPriority(0, 10);
+} catch {
+  // Not allowed here: the checker runs at the executor's priority.
+}
 
 const data = workerData as CheckerData;
 const language = new NotebookLanguage(data.declarations);

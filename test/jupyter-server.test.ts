@@ -2,21 +2,12 @@ import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KernelManager, KernelMessage, ServerConnection, Kernel } from '@jupyterlab/services';
 import WebSocket from 'ws';
 import { JupyterEnv } from './support/jupyter-env';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support/kernel-client';
 
 /** Runs code through @jupyterlab/services and collects what JupyterLab would render. */
 async function run(kernel: Kernel.IKernelConnection, code: string): Promise<{ status: string; outputs: KernelMessage.IIOPubMessage[] }> {

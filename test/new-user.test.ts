@@ -6,24 +6,15 @@ import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { stripAnsi } from '../kernel/grading/cell-text';
 import { projectRoot } from '../kernel/paths';
 import { JupyterEnv, PYTHON, runCommand } from './support/jupyter-env';
+import { freePort } from './support/kernel-client';
 
 const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface IopubOutput {
   msg_type: string;

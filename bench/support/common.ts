@@ -6,11 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../../kernel/paths';
 import { KernelClient, StartOptions } from '../../test/support/kernel-client';
+import { freePort } from '../../test/support/kernel-client';
+export { freePort };
 
 /** Debian's Python, which has ipykernel and jupyter_client (the first python3 on PATH may not). */
 export const PYTHON = '/usr/bin/python3';
@@ -275,17 +276,6 @@ export async function executeOk(kernel: KernelClient, code: string, timeoutMs = 
 }
 
 /** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface RunResult {
   code: number | null;
   stdout: string;

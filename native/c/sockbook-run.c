@@ -360,16 +360,22 @@ static int session_alive(void) {
   return alive;
 }
 
+// Reads a small /proc file into buf (NUL-terminated); its length, or 0 when it cannot be read.
+static ssize_t read_proc_file(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t r = read(fd, buf, size - 1);
+  close(fd);
+  if (r <= 0) return 0;
+  buf[r] = 0;
+  return r;
+}
+
 // ---- is the foreground program waiting for its terminal? ----------------
 static int reads_terminal(pid_t pid) {
   char path[64], buf[256];
   snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t r = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (r <= 0) return 0;
-  buf[r] = 0;
+  if (read_proc_file(path, buf, sizeof buf) == 0) return 0;
   long nr;
   unsigned long long arg0;
   if (sscanf(buf, "%ld 0x%llx", &nr, &arg0) != 2) return 0;
@@ -386,12 +392,7 @@ static int reads_terminal(pid_t pid) {
 static int read_process(pid_t pid, struct proc_info *pi) {
   char path[64], buf[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t r = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (r <= 0) return 0;
-  buf[r] = 0;
+  if (read_proc_file(path, buf, sizeof buf) == 0) return 0;
   char *close_paren = strrchr(buf, ')');
   int ppid, pgrp, sid;
   if (!close_paren || sscanf(close_paren + 2, "%c %d %d %d", &pi->state, &ppid, &pgrp, &sid) != 4) return 0;

@@ -10,7 +10,8 @@ import type { Header, JsonObject, Message } from '../../kernel/wire/message';
 import { Signer } from '../../kernel/wire/signer';
 import { projectRoot } from '../../kernel/paths';
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);

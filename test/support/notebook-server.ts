@@ -1,19 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as net from 'node:net';
 import { PYTHON, type JupyterEnv } from './jupyter-env';
 import { childProcesses, endProcesses, processRef } from './pids';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './kernel-client';
 
 /**
  * Debian's classic Notebook (python3-notebook; Debian has no `jupyter

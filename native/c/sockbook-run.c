@@ -812,6 +812,9 @@ static void handle_control(void) {
 }
 
 int main(int argc, char **argv) {
+  // A command runs at normal priority even when started from the (lower-priority) executor;
+  // lowering the nice value needs privilege, so elsewhere it keeps the executor's.
+  setpriority(PRIO_PROCESS, 0, 0);
   parse_args(argc, argv);
   if (fcntl(CONTROL_FD, F_GETFD) < 0 || fcntl(FRAME_FD, F_GETFD) < 0) {
     fprintf(stderr, "sockbook-run: fds 3 (control) and 4 (frames) must be open\n");

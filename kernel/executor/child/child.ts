@@ -2,6 +2,7 @@
  * The executor child process: runs TypeScript cells for ExecutorClient.
  * Started with an IPC channel; fd 1 and fd 2 are pipes read by the client.
  */
+import { setPriority } from 'node:os';
 import process from 'node:process';
 import { shutdownRunner } from '../../runner/shutdown';
 import { builtinDeclarations } from './builtins-dts';
@@ -28,6 +29,13 @@ const runner = new CellRunner(channel, checker, interrupts);
 const comms = new CommRegistry(({ origin, comm }) => channel.emit({ kind: 'comm', origin, comm }));
 let cells: Promise<unknown> = Promise.resolve();
 
+// The executor runs a little below the kernel (nice 5, this thread; Linux applies it per thread), so
+// compiling or running a big cell never takes the CPU the kernel needs for heartbeat and control.
+try {
+  setPriority(0, 5);
+} catch {
+  // Not allowed here: the executor runs at the kernel's priority.
+}
 writeStdioDirectly();
 installBuiltins(globalThis, { channel, sleeps, comms });
 

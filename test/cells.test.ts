@@ -239,6 +239,13 @@ describe('cells: Python is recognised, TypeScript is not mistaken for it', () =>
     assert.match(message, /TInteractiveLauncher/);
   });
 
+  it('quotes the start of a long Python line, not all of it', () => {
+    const line = `print(f"${'x'.repeat(400)}")`;
+    const message = pythonMessage(line);
+    assert.match(message, /Line 1: print\(f"x+…\n/);
+    assert.ok(!message.includes(line), 'the whole line is quoted');
+  });
+
   it('names the replacement of each Python helper', () => {
     assert.match(pythonMessage("get_ipython().run_cell('%%cpp a.c\\nint x;')"), /write the cell text as a cell of its own/);
     assert.match(pythonMessage('display(Markdown("**x**"))'), /display\.markdown\(text\)/);

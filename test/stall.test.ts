@@ -66,7 +66,13 @@ describe('a 1 MB one-line cell does not stall the kernel', function () {
     }],
     // Shapes that once took time quadratic in the line's length: a magic line's trailing-space strip, the Python markers.
     ['%%cpp with a long run of spaces in its magic line', `%%cpp a.c${' '.repeat(MB)}x\nint main() {}`, 'error', () => undefined],
-    ['a long Python-looking line', `class A${' '.repeat(MB)}x`, 'error', () => undefined],
+    ['a long Python-looking line', `class A${' '.repeat(MB)}x`, 'error', ({ reply }) => {
+      // The syntax error shows the line around its column, not all of it.
+      assert.equal(reply.content.ename, 'SyntaxError');
+      const traceback = (reply.content.traceback as string[]).join('\n');
+      assert.ok(traceback.length < 4000, `the traceback has ${traceback.length} characters`);
+      assert.match(traceback, /1 \| … +x\n +\| +\S*\^/);
+    }],
     ['a long ! line', `!: ${'x '.repeat(MB / 20)}; echo done`, 'ok', ({ outputs }) => {
       assert.equal(KernelClient.streamText(outputs), 'done\n');
     }],

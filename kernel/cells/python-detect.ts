@@ -134,10 +134,15 @@ export function findPython(code: string): PythonFinding | undefined {
 }
 
 /** The message for a Python cell. */
+/** How much of the Python-looking line the error quotes. */
+const QUOTED_CHARS = 200;
+
 export function pythonMessage(finding: PythonFinding): string {
+  // A long line is quoted by its start: the error goes to every frontend twice (reply and iopub).
+  const quoted = finding.text.length > QUOTED_CHARS ? `${finding.text.slice(0, QUOTED_CHARS)}…` : finding.text;
   return [
     'This kernel runs C and TypeScript, not Python (C goes in %%cpp FILE or %%c cells, everything else is TypeScript).',
-    `Line ${finding.line}: ${finding.text}`,
+    `Line ${finding.line}: ${quoted}`,
     ...finding.hints.map((hint) => `- ${hint}`),
   ].join('\n');
 }

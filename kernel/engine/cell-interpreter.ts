@@ -15,6 +15,7 @@ import { errorOutcome as error, interruptOutcome } from '../interpreter/outcome'
 import type * as CommandStep from './command-step';
 import type { CommMessage, OpenComm } from '../interpreter/comm';
 import { languageFacts } from './language-facts';
+import { CellPlanner } from './cell-planner';
 import type * as CompileRun from '../cells/compile-run';
 import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
@@ -71,6 +72,7 @@ export class CellInterpreter implements Interpreter {
   private executorClient: ExecutorClient | undefined;
   /** The commands' environment when variables are added to it; else they inherit the kernel's. */
   private readonly commandEnv: NodeJS.ProcessEnv | undefined;
+  private readonly planner = new CellPlanner(planCells);
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
@@ -105,7 +107,7 @@ export class CellInterpreter implements Interpreter {
   }
 
   async execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
-    const plan = planCells().planCell(request.code, this.dialect);
+    const plan = await this.planner.plan(request.code, this.dialect);
     switch (plan.kind) {
       case 'setup':
         if (plan.dialect) this.dialect = plan.dialect;
@@ -243,6 +245,7 @@ export class CellInterpreter implements Interpreter {
   }
 
   async shutdown(restart: boolean): Promise<void> {
+    this.planner.close();
     // The executor ends what its cells started (launch(), sh()) first, so their helpers reap them;
     // then the runner's own shutdown: every process commands started, then whatever is left in the cgroups.
     const executor = this.executorClient;

@@ -61,10 +61,23 @@ export function syntaxErrorOf(problems: SyntaxProblem[], cellName: string, sourc
   };
 }
 
+/** A longer source line is shown around the column only: a 1 MB line would flood every frontend twice (reply and iopub). */
+const LONG_LINE = 240;
+const AROUND = 80;
+
 /** The source line with a caret under the column, as compilers print it. */
 function sourceExcerpt(source: string, line: number, column: number, where: string): string[] {
-  const text = source.split('\n')[line - 1];
-  if (text === undefined) return [];
+  const full = source.split('\n')[line - 1];
+  if (full === undefined) return [];
+  const at = Math.max(0, column - 1);
+  let text = full;
+  let caret = at;
+  if (full.length > LONG_LINE) {
+    const start = Math.max(0, at - AROUND);
+    const end = Math.min(full.length, at + AROUND);
+    text = `${start > 0 ? '…' : ''}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
+    caret = at - start + (start > 0 ? 1 : 0);
+  }
   const number = String(line);
-  return ['', place(where), `${number} | ${text}`, `${' '.repeat(number.length)} | ${' '.repeat(Math.max(0, column - 1))}${marker('^')}`];
+  return ['', place(where), `${number} | ${text}`, `${' '.repeat(number.length)} | ${' '.repeat(caret)}${marker('^')}`];
 }

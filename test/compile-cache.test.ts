@@ -143,7 +143,8 @@ describe('compile cache (real gcc)', function () {
     for (const flag of ['-O0', '-O1', '-O2']) {
       assert.equal((await compile(`gcc ${flag} -Iinclude hello.c -o hello.exe`, work, bounded)).hit, false);
     }
-    assert.equal(fs.readdirSync(bounded.cacheDir as string).length, 2);
+    const entries = fs.readdirSync(bounded.cacheDir as string, { withFileTypes: true }).filter((e) => e.isDirectory());
+    assert.equal(entries.length, 2);
     // The newest stays, the oldest went.
     assert.equal((await compile('gcc -O2 -Iinclude hello.c -o hello.exe', work, bounded)).hit, true);
     assert.equal((await compile('gcc -O0 -Iinclude hello.c -o hello.exe', work, bounded)).hit, false);
@@ -225,8 +226,9 @@ describe('compile cache: what a hit may be trusted for (compiler runs counted)',
   // A `gcc` first on PATH that counts the compiles it is asked for (not the
   // cache's own -print-prog-name questions) and runs the real one.
   const wrapperScript = (extra = ''): string =>
-    `#!/bin/sh\ncase "$*" in -print-*) ;; *) echo run >> "${counter}" ;; esac\n${extra}exec "${realGcc}" "$@"\n`;
-  const runs = (): number => (fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8').split('\n').filter((l) => l === 'run').length : 0);
+    `#!/bin/sh\ncase "$*" in -print-*) echo ask >> "${counter}" ;; *) echo run >> "${counter}" ;; esac\n${extra}exec "${realGcc}" "$@"\n`;
+  const counted = (word: string): number => (fs.existsSync(counter) ? fs.readFileSync(counter, 'utf8').split('\n').filter((l) => l === word).length : 0);
+  const runs = (): number => counted('run');
   const file = (name: string, text: string): void => {
     fs.mkdirSync(path.dirname(path.join(work, name)), { recursive: true });
     fs.writeFileSync(path.join(work, name), text);
@@ -306,6 +308,27 @@ describe('compile cache: what a hit may be trusted for (compiler runs counted)',
     fs.writeFileSync(wrapper, wrapperScript('# another version\n'), { mode: 0o755 });
     assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, false);
     assert.equal(runs(), 2);
+  });
+
+  it('keeps the compiler\'s hashes in the cache for the next kernel, and hashes a changed program again', async () => {
+    const env = { ...options.env, CPATH: path.join(work, 'headers') };
+    await compile('gcc show.c -o show.exe', work, { ...options, env });
+    const known = path.join(options.cacheDir as string, 'toolchains.json');
+    assert.equal(fs.statSync(known).mode & 0o777, 0o600);
+    const hashes = (JSON.parse(fs.readFileSync(known, 'utf8')) as { hashes: Record<string, unknown> }).hashes;
+    assert.ok(Object.keys(hashes).some((file) => file.endsWith('/cc1')), `cc1 is among ${Object.keys(hashes).join(', ')}`);
+    // Another process (a new kernel): a hit without asking the driver for its programs.
+    const lookupIn = async (): Promise<boolean> => {
+      const module = path.join(__dirname, '..', 'kernel', 'runner', 'compile-cache');
+      const script = `require(${JSON.stringify(module)}).lookupCompile('gcc show.c -o show.exe', ${JSON.stringify(work)}, { cacheDir: ${JSON.stringify(options.cacheDir)}, env: process.env }).then((l) => console.log(l.cacheable && l.hit))`;
+      return (await execFileAsync(process.execPath, ['-e', script], { env })).stdout.trim() === 'true';
+    };
+    const asked = counted('ask');
+    assert.equal(await lookupIn(), true);
+    assert.equal(counted('ask'), asked, 'the new process asked the driver again');
+    // A changed driver is hashed again there too: a miss.
+    fs.writeFileSync(wrapper, wrapperScript('# another version\n'), { mode: 0o755 });
+    assert.equal(await lookupIn(), false);
   });
 
   it('keys response files and linker scripts by content', async () => {

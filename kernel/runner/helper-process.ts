@@ -12,8 +12,8 @@ import { enterIsolation, type LaunchCommand } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
 
-/** How long a pty command runs before the spare for the next one is started (at its end if sooner). */
-const SPARE_DELAY_MS = 10;
+/** How long a pty command runs before the spare it took is replaced (at its end if sooner). */
+const SPARE_DELAY_MS = 0;
 
 /** A helper that does not exit this long after a kill request is killed itself. */
 const KILL_ALL_PATIENCE_MS = 3000;
@@ -51,18 +51,24 @@ export function helperPath(): string {
 }
 
 /**
- * A pty-mode helper started ahead of the next command (`--spare`): joining
- * its cgroup and starting the process cost tens of milliseconds on a busy
- * machine, paid while the previous command runs instead of by the next one.
- * It is kept only while what it was started with (the guard's options, the
- * isolation wrapper) still holds.
+ * Pty-mode helpers started ahead of the next commands (`--spare`): joining
+ * their cgroups and starting the process cost tens of milliseconds on a busy
+ * machine (a cgroup v1 write waits for an RCU grace period), paid while the
+ * previous command runs instead of by the next one. Two are kept, so a cell
+ * of two commands, or a cell run again at once, still finds one ready. A
+ * spare is kept only while what it was started with (the guard's options,
+ * the isolation wrapper) still holds.
  */
 interface Spare {
   child: ChildProcess;
   key: string;
 }
 
-let spare: Spare | undefined;
+/** How many spares are kept ready: an idle one costs well under 1 MB. */
+const SPARE_COUNT = 2;
+
+/** Oldest first: the oldest is the likeliest to have finished its setup. */
+let spares: Spare[] = [];
 
 function spareLaunch(): { launch: LaunchCommand; key: string } {
   const launch = enterIsolation(helperPath(), ['--spare', ...guardArguments()]);
@@ -73,14 +79,19 @@ function isRunning(child: ChildProcess): boolean {
   return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
-function startSpare(): void {
+/** Tops the spares up to SPARE_COUNT, after dropping the ones started with other options. */
+function startSpares(): void {
   const { launch, key } = spareLaunch();
-  if (spare && spare.key === key && isRunning(spare.child)) return;
-  void endSpare();
+  for (const stale of spares.filter((s) => s.key !== key || !isRunning(s.child))) endOneSpare(stale);
+  spares = spares.filter((s) => s.key === key && isRunning(s.child));
+  while (spares.length < SPARE_COUNT) spares.push(startSpare(launch, key));
+}
+
+function startSpare(launch: LaunchCommand, key: string): Spare {
   const child = spawn(launch.file, launch.args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   const mine: Spare = { child, key };
   const forget = (): void => {
-    if (spare === mine) spare = undefined;
+    spares = spares.filter((s) => s !== mine);
   };
   child.on('error', forget);
   child.on('exit', () => {
@@ -91,36 +102,38 @@ function startSpare(): void {
   // Idle, it keeps nothing alive; its control pipe's end (the kernel exits) ends it.
   child.unref();
   for (const stream of child.stdio) (stream as { unref?: () => void } | null)?.unref?.();
-  spare = mine;
+  return mine;
 }
 
 /** Spares handed to a command: their group is released by the command's own HelperProcess. */
 const taken = new WeakSet<ChildProcess>();
 
 function takeSpare(key: string): ChildProcess | undefined {
-  const candidate = spare;
-  spare = undefined;
+  for (const stale of spares.filter((s) => s.key !== key || !isRunning(s.child))) endOneSpare(stale);
+  spares = spares.filter((s) => s.key === key && isRunning(s.child));
+  const candidate = spares.shift();
   if (!candidate) return undefined;
-  if (candidate.key !== key || !isRunning(candidate.child)) {
-    (candidate.child.stdio[3] as Writable).end();
-    return undefined;
-  }
   taken.add(candidate.child);
   candidate.child.ref();
   for (const stream of candidate.child.stdio) (stream as { ref?: () => void } | null)?.ref?.();
   return candidate.child;
 }
 
-/** Ends the spare helper (shutdown): closing its control pipe makes it exit. */
-export async function endSpare(): Promise<void> {
-  const current = spare;
-  spare = undefined;
-  if (!current || !isRunning(current.child)) return;
-  const exited = new Promise<void>((resolve) => current.child.once('exit', () => resolve()));
+/** Closing a spare's control pipe makes it exit; resolves when it has. */
+function endOneSpare(spare: Spare): Promise<void> {
+  if (!isRunning(spare.child)) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => spare.child.once('exit', () => resolve()));
   // The spare was unref'd so it never kept Node alive; waiting for it must (sockbook run has no other handle then).
-  current.child.ref();
-  (current.child.stdio[3] as Writable).end();
-  await exited;
+  spare.child.ref();
+  (spare.child.stdio[3] as Writable).end();
+  return exited;
+}
+
+/** Ends the spare helpers (shutdown). */
+export async function endSpares(): Promise<void> {
+  const current = spares;
+  spares = [];
+  await Promise.all(current.map(endOneSpare));
 }
 
 /** The command for a spare: the argument count, the arguments and the environment, each ending in NUL. */
@@ -243,7 +256,7 @@ export class HelperProcess implements RegisteredHelper {
     if (this.spareTimer === undefined) return;
     clearTimeout(this.spareTimer);
     this.spareTimer = undefined;
-    setImmediate(startSpare);
+    setImmediate(startSpares);
   }
 
   /** After the command is over, a lingering helper must not keep Node alive. */

@@ -1,4 +1,4 @@
-import { endSpare } from './helper-process';
+import { endSpares } from './helper-process';
 import { removeProcessGuard } from './process-guard';
 import { killAllStarted } from './registry';
 
@@ -9,6 +9,6 @@ import { killAllStarted } from './registry';
  * and deletes the kept output files.
  */
 export async function shutdownRunner(): Promise<void> {
-  await Promise.all([killAllStarted(), endSpare()]);
+  await Promise.all([killAllStarted(), endSpares()]);
   await removeProcessGuard();
 }

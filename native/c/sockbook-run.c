@@ -828,8 +828,9 @@ int main(int argc, char **argv) {
   signal(SIGTTIN, SIG_IGN);
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fail("cannot become a subreaper");
   if (opt_cgroup && opt_max_procs > 0) join_cgroup();
-  if (opt_spare) await_command();
+  // A spare joins the memory group before its command comes too: on v1 that write can take 10-20 ms.
   apply_memory_limit();
+  if (opt_spare) await_command();
 
   sigset_t handled;
   sigemptyset(&handled);

@@ -193,7 +193,7 @@ async function resolveCompiler(compiler: string, cwd: string, env: NodeJS.Proces
  * The key of a compile run in `cwd` (absolute) with `env`, or the reason it
  * cannot be keyed (then it is not cached).
  */
-export async function compileKey(invocation: CompileInvocation, cwd: string, env: NodeJS.ProcessEnv, variant: string): Promise<string | { reason: string }> {
+export async function compileKey(invocation: CompileInvocation, cwd: string, env: NodeJS.ProcessEnv, variant: string, knownToolchains?: string): Promise<string | { reason: string }> {
   // Independent reads, done at once: each await is a round trip through the thread pool.
   const [driver, sources, libraries, responseFiles, linkerScripts] = await Promise.all([
     resolveCompiler(invocation.compiler, cwd, env),
@@ -204,7 +204,7 @@ export async function compileKey(invocation: CompileInvocation, cwd: string, env
   ]);
   if (typeof driver !== 'string') return driver;
   if (typeof sources === 'string') return { reason: sources };
-  const compiler = await toolchainIdentity(driver, env);
+  const compiler = await toolchainIdentity(driver, env, knownToolchains);
   return sha256(JSON.stringify({
     version: KEY_VERSION,
     compiler,

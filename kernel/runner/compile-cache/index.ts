@@ -26,6 +26,7 @@
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { compileKey } from './cache-key';
+import { saveKnownToolchains } from './toolchain-identity';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, cacheDirTrusted, defaultCacheDir, evict, restoreEntry, storeEntry } from './cache-store';
 import { expandResponseFiles, parseCompileCommand, type CompileInvocation } from './gcc-command';
 
@@ -81,10 +82,14 @@ async function expanded(command: string, cwd: string): Promise<CompileInvocation
   return expandResponseFiles(invocation, contents);
 }
 
-async function keyOf(command: string, cwd: string, env: NodeJS.ProcessEnv, variant: string): Promise<{ key: string; invocation: CompileInvocation } | string> {
+/** In the cache directory: the toolchain's hashes, so a new kernel does not hash the compiler again. */
+const KNOWN_TOOLCHAINS = 'toolchains.json';
+
+async function keyOf(command: string, cwd: string, env: NodeJS.ProcessEnv, variant: string, knownToolchains: string | undefined): Promise<{ key: string; invocation: CompileInvocation } | string> {
   const invocation = await expanded(command, cwd);
   if (typeof invocation === 'string') return invocation;
-  const key = await compileKey(invocation, cwd, env, variant);
+  const key = await compileKey(invocation, cwd, env, variant, knownToolchains);
+  if (knownToolchains) void saveKnownToolchains(knownToolchains);
   return typeof key === 'string' ? { key, invocation } : key.reason;
 }
 
@@ -92,16 +97,18 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
   const env = options.env ?? process.env;
   const absoluteCwd = path.resolve(cwd);
   const variant = options.variant ?? '';
-  const keyed = await keyOf(command, absoluteCwd, env, variant);
+  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir(env));
+  const trusted = await cacheDirTrusted(cacheDir);
+  const knownToolchains = trusted ? path.join(cacheDir, KNOWN_TOOLCHAINS) : undefined;
+  const keyed = await keyOf(command, absoluteCwd, env, variant, knownToolchains);
   if (typeof keyed === 'string') return { cacheable: false, reason: keyed };
   const { key, invocation } = keyed;
-  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir(env));
   const entryDir = path.join(cacheDir, key);
   const target = path.resolve(absoluteCwd, invocation.output);
 
   // A store still writing this cache (it runs after its command, off the cell's path) is seen by the lookup after it.
   if (storing.size > 0) await Promise.all(storing);
-  const restored = (await cacheDirTrusted(cacheDir)) ? await restoreEntry(entryDir, target) : undefined;
+  const restored = trusted ? await restoreEntry(entryDir, target) : undefined;
   if (restored !== undefined) return { cacheable: true, hit: true, output: restored };
 
   return {
@@ -111,9 +118,10 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
       if (exitCode !== 0) return Promise.resolve();
       const stored = (async () => {
         // What was compiled is what the key says only if no input changed since it was computed.
-        const after = await keyOf(command, absoluteCwd, env, variant).catch(() => undefined);
+        const after = await keyOf(command, absoluteCwd, env, variant, knownToolchains).catch(() => undefined);
         if (typeof after !== 'object' || after.key !== key) return;
         await storeEntry(cacheDir, entryDir, target, output, command.trim());
+        await saveKnownToolchains(path.join(cacheDir, KNOWN_TOOLCHAINS)); // the first store made the directory
         await evict(cacheDir, options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES);
       })().finally(() => storing.delete(stored));
       storing.add(stored);

@@ -30,7 +30,10 @@ describe('command line', function () {
     const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { argv: string[]; interrupt_mode: string; language: string };
     assert.equal(spec.interrupt_mode, 'message');
     assert.equal(spec.language, 'typescript');
-    assert.deepEqual(spec.argv.slice(2), ['kernel', '-f', '{connection_file}']);
+    // sockbook-listen takes the ports, then runs Node with the kernel.
+    assert.match(spec.argv[0], /\/sockbook-listen$/);
+    assert.deepEqual(spec.argv.slice(1, 4), ['{connection_file}', '--', process.execPath]);
+    assert.deepEqual(spec.argv.slice(-3), ['kernel', '-f', '{connection_file}']);
     const list = await runCommand('jupyter', ['kernelspec', 'list', '--json'], {
       env: { ...jupyter.env, JUPYTER_PATH: path.join(prefix, 'share', 'jupyter') },
     });

@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot } from '../paths';
+import { nativeArtifact, projectRoot } from '../paths';
 import { UsageError, type OptionValues, type Subcommand } from './command-options';
 import { kernelJs } from './notebook-highlight';
 
@@ -38,8 +39,11 @@ export function kernelsDir(target: InstallTarget): string {
 export async function installKernelspec(target: InstallTarget, name = 'sockbook'): Promise<string> {
   const template = await readFile(path.join(projectRoot, 'kernel.json'), 'utf8');
   const spec = JSON.parse(template) as { argv: string[] };
+  // sockbook-listen takes the ports before Node has started (see native/c/sockbook-listen.c); without it, Node binds them.
+  const listen = nativeArtifact('sockbook-listen');
+  if (spec.argv[0] === '{listen}' && !existsSync(listen)) spec.argv = spec.argv.slice(spec.argv.indexOf('--') + 1);
   spec.argv = spec.argv.map((arg) =>
-    arg.replace('{node}', process.execPath).replace('{sockbook}', path.join(projectRoot, 'bin', 'sockbook.js')),
+    arg.replace('{listen}', listen).replace('{node}', process.execPath).replace('{sockbook}', path.join(projectRoot, 'bin', 'sockbook.js')),
   );
   const dir = path.join(kernelsDir(target), name);
   await mkdir(dir, { recursive: true });

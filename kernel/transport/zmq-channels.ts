@@ -1,8 +1,15 @@
 import * as zmq from 'zeromq';
 import { ChannelName, ConnectionInfo, endpointOf } from './connection-file';
 import type { ChannelEvents, Channels, OutgoingChannel, RoutedChannel } from './channels';
+import { takeListeningFds } from './listening-fds';
 import { maxMessageSize } from './message-size';
 import { SendQueue } from './send-queue';
+
+/** libzmq's option for a socket that binds on a listening descriptor it is given (zeromq.js names no such option). */
+const ZMQ_USE_FD = 89;
+interface NativeOptions {
+  setInt32Option(option: number, value: number): void;
+}
 
 /**
  * The kernel's five ZeroMQ sockets, bound. Frames in are passed to the
@@ -51,6 +58,12 @@ export class ZmqChannels implements Channels {
       ['iopub', this.iopub],
       ['hb', this.hb],
     ];
+    // Ports the launcher already listens on are taken over, with the connections waiting there.
+    const listening = takeListeningFds(this.info);
+    for (const [name, socket] of bindings) {
+      const fd = listening[name];
+      if (fd !== undefined) (socket as unknown as NativeOptions).setInt32Option(ZMQ_USE_FD, fd);
+    }
     await Promise.all(bindings.map(([name, socket]) => socket.bind(endpointOf(this.info, name))));
   }
 

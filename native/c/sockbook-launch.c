@@ -7,7 +7,8 @@
 // even while PROGRAM spins in a loop that never reads its IPC channel. Then
 // moves itself into each cgroup (writes 0 to the cgroup.procs file), so what
 // PROGRAM starts counts against the kernel's limits and is ended with its
-// groups, and executes PROGRAM in the same process (every fd is kept).
+// groups, and executes PROGRAM in the same process with fds 0-2 and the
+// Node IPC channel (NODE_CHANNEL_FD); every other fd is closed.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include "own-fds.h"
 
 int main(int argc, char **argv) {
   if (argc < 4 || atoi(argv[1]) <= 0) {
@@ -47,6 +49,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sockbook-launch: no program after --\n");
     return 2;
   }
+  // Only stdio and the Node IPC channel the program was forked with go on.
+  const char *channel = getenv("NODE_CHANNEL_FD");
+  close_fds_from(3, channel ? atoi(channel) : -1);
   execvp(argv[i + 1], argv + i + 1);
   fprintf(stderr, "sockbook-launch: cannot run %s: %s\n", argv[i + 1], strerror(errno));
   return 127;

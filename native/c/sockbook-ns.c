@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "own-fds.h"
 
 #define MAX_KEEP 16
 
@@ -345,7 +346,10 @@ static int enter(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 2 && !strcmp(argv[1], "hold")) return hold(argc, argv);
+  if (argc >= 2 && !strcmp(argv[1], "hold")) {
+    close_fds_from(3, -1);  // the holder lives as long as the kernel: it keeps none of the kernel's fds
+    return hold(argc, argv);
+  }
   if (argc >= 2 && !strcmp(argv[1], "enter")) return enter(argc, argv);
   fprintf(stderr,
           "usage: sockbook-ns hold [--net] [--tmp] [--tmp-size BYTES] [--pid] [--keep DIR]...\n"

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "own-fds.h"
 
 #define MAX_DIRS 16
 #define PATIENCE_ROUNDS 1000  // of 10 ms
@@ -124,6 +125,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: sockbook-reaper KERNEL_PID [--group 1|2 DIR]... [--remove DIR]...\n");
     return 2;
   }
+  close_fds_from(3, -1);
   pid_t kernel = (pid_t)atoi(argv[1]);
   struct group groups[MAX_DIRS];
   const char *removes[MAX_DIRS];

@@ -68,6 +68,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include "own-fds.h"
 
 #define CONTROL_FD 3
 #define FRAME_FD 4
@@ -815,6 +816,7 @@ int main(int argc, char **argv) {
   // A command runs at normal priority even when started from the (lower-priority) executor;
   // lowering the nice value needs privilege, so elsewhere it keeps the executor's.
   setpriority(PRIO_PROCESS, 0, 0);
+  close_fds_from(5, -1);  // fds 0-4 are the protocol's
   parse_args(argc, argv);
   if (fcntl(CONTROL_FD, F_GETFD) < 0 || fcntl(FRAME_FD, F_GETFD) < 0) {
     fprintf(stderr, "sockbook-run: fds 3 (control) and 4 (frames) must be open\n");

@@ -2,7 +2,7 @@ import { ZmqChannels } from '../transport/zmq-channels';
 import { readConnectionFile } from '../transport/connection-file';
 import { parseIsolation, type IsolationKind } from '../runner/isolation';
 import { UsageError, type Subcommand } from './command-options';
-import { restoreExtraCaCerts } from './extra-ca-certs';
+import { restoreExtraCaCerts } from '../runner/extra-ca-certs';
 
 function log(text: string): void {
   process.stderr.write(`[sockbook ${new Date().toISOString()}] ${text}\n`);

@@ -1,15 +1,18 @@
 /**
  * How the kernel starts its TypeScript executor child so that it never
  * outlives the kernel: through sockbook-launch (native/c/sockbook-launch.c),
- * which sets PR_SET_PDEATHSIG to SIGKILL and joins the kernel's cgroups
- * before it executes Node. A signal from the kernel (the OS, in fact) is the
- * one thing that ends a process spinning in a synchronous loop, whose event
- * loop never sees its IPC channel close; and the cgroups let shutdown and
- * the reaper end what it started.
+ * which sets PR_SET_PDEATHSIG to SIGKILL before it executes Node. A signal
+ * from the kernel (the OS, in fact) is the one thing that ends a process
+ * spinning in a synchronous loop, whose event loop never sees its IPC channel
+ * close. The executor joins the kernel's cgroups itself, while it loads its
+ * modules (a cgroup v1 write can wait 20 ms for an RCU grace period), and
+ * runs no cell before it has: the cgroups let shutdown and the reaper end
+ * what it started.
  */
 import * as fs from 'node:fs';
 import { nativeArtifact } from '../paths';
 import { enterIsolation, type LaunchCommand } from './isolation';
+import { EXECUTOR_GROUPS_ENV } from './executor-groups';
 import { executorGroupFiles, guardEnvironment } from './process-guard';
 
 /** The command that starts the executor's Node (file with args) inside the kernel's guard and namespaces. */
@@ -17,11 +20,10 @@ export function executorLaunch(file: string, args: string[]): LaunchCommand {
   const inner = enterIsolation(file, args);
   const launcher = nativeArtifact('sockbook-launch');
   if (!fs.existsSync(launcher)) return inner;
-  const joins = executorGroupFiles().flatMap((f) => ['--join', f]);
-  return { file: launcher, args: [String(process.pid), ...joins, '--', inner.file, ...inner.args] };
+  return { file: launcher, args: [String(process.pid), '--', inner.file, ...inner.args] };
 }
 
-/** What the executor child must know of the kernel's guard. */
+/** What the executor child must know of the kernel's guard, and the cgroups it joins. */
 export function executorEnvironment(): Record<string, string> {
-  return guardEnvironment();
+  return { ...guardEnvironment(), [EXECUTOR_GROUPS_ENV]: JSON.stringify(executorGroupFiles()) };
 }

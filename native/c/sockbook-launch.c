@@ -1,14 +1,13 @@
 // sockbook-launch: starts a program that must not outlive the kernel.
 //
-//   sockbook-launch PARENT_PID [--join CGROUP_PROCS_FILE]... -- PROGRAM [ARG]...
+//   sockbook-launch PARENT_PID -- PROGRAM [ARG]...
 //
 // Sets PR_SET_PDEATHSIG to SIGKILL (kept across exec), so PROGRAM is killed
 // by the kernel itself the moment its parent (the kernel, PARENT_PID) ends,
-// even while PROGRAM spins in a loop that never reads its IPC channel. Then
-// moves itself into each cgroup (writes 0 to the cgroup.procs file), so what
-// PROGRAM starts counts against the kernel's limits and is ended with its
-// groups, and executes PROGRAM in the same process with fds 0-2 and the
-// Node IPC channel (NODE_CHANNEL_FD); every other fd is closed.
+// even while PROGRAM spins in a loop that never reads its IPC channel, and
+// executes PROGRAM in the same process with fds 0-2 and the Node IPC channel
+// (NODE_CHANNEL_FD); every other fd is closed. (The executor joins the
+// kernel's cgroups itself, while it loads: a v1 cgroup write can wait 20 ms.)
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +21,7 @@
 
 int main(int argc, char **argv) {
   if (argc < 4 || atoi(argv[1]) <= 0) {
-    fprintf(stderr, "usage: sockbook-launch PARENT_PID [--join CGROUP_PROCS_FILE]... -- PROGRAM [ARG]...\n");
+    fprintf(stderr, "usage: sockbook-launch PARENT_PID -- PROGRAM [ARG]...\n");
     return 2;
   }
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
@@ -32,18 +31,9 @@ int main(int argc, char **argv) {
   // The parent may have died before the line above: then nothing would kill us.
   if (getppid() != (pid_t)atoi(argv[1])) return 127;
   int i = 2;
-  for (; i < argc && strcmp(argv[i], "--"); i++) {
-    if (strcmp(argv[i], "--join") || i + 1 >= argc) {
-      fprintf(stderr, "sockbook-launch: bad argument %s\n", argv[i]);
-      return 2;
-    }
-    const char *file = argv[++i];
-    int fd = open(file, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, "0\n", 2) != 2) {
-      // Not fatal: the program runs, only outside that group.
-      fprintf(stderr, "sockbook-launch: cannot join %s: %s\n", file, strerror(errno));
-    }
-    if (fd >= 0) close(fd);
+  if (i >= argc || strcmp(argv[i], "--")) {
+    fprintf(stderr, "sockbook-launch: bad argument %s\n", i < argc ? argv[i] : "(none)");
+    return 2;
   }
   if (i + 1 >= argc) {
     fprintf(stderr, "sockbook-launch: no program after --\n");

@@ -4,7 +4,9 @@
  */
 import { setPriority } from 'node:os';
 import process from 'node:process';
-import { shutdownRunner } from '../../runner/shutdown';
+import { joinExecutorGroups } from '../../runner/executor-groups';
+import { trustExtraCaCertsWhenUsed } from './extra-ca';
+import type * as RunnerShutdown from '../../runner/shutdown';
 import { builtinDeclarations } from './builtins-dts';
 import { installBuiltins, interruptBuiltins, libcSourceModule } from './builtins';
 import { CellRunner } from './cell-runner';
@@ -20,6 +22,11 @@ import { SleepTimers } from './sleep-timers';
 
 // glibc read the malloc settings the client gave (EXECUTOR_MALLOC_ENV) at start; the programs cells run do not inherit them.
 for (const name of ['MALLOC_ARENA_MAX', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_THRESHOLD_']) delete process.env[name];
+
+trustExtraCaCertsWhenUsed();
+
+// Into the kernel's cgroups while the modules load; no request runs before (see handle).
+const groupsJoined = joinExecutorGroups((text) => process.stderr.write(text));
 
 const channel = new ChildChannel(process.env[FENCE_NONCE_ENV] ?? '');
 const sleeps = new SleepTimers();
@@ -44,6 +51,8 @@ process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught e
 process.on('unhandledRejection', (reason) => runner.reportStray(reason, 'Unhandled promise rejection'));
 /** Ends what cells started (launch() programs, commands, their daemons), then the executor. */
 function exitAfterCleanup(): void {
+  // Read only now: no cell needs the runner's shutdown, and the first cell should not wait for it to load.
+  const { shutdownRunner } = require('../../runner/shutdown') as typeof RunnerShutdown;
   void shutdownRunner().finally(() => process.exit(0));
 }
 // Restart and shutdown: the client sends SIGTERM, and SIGKILL if this does not end in time.
@@ -61,6 +70,8 @@ process.on('message', (message: ClientMessage) => {
 });
 
 async function handle(request: ClientRequest): Promise<void> {
+  // What a request runs may start processes: they must start inside the kernel's groups.
+  await groupsJoined;
   try {
     switch (request.type) {
       case 'execute': {

@@ -5,6 +5,7 @@ import { showAnnotation } from '../../display/annotation';
 import type { OutputSink } from '../../interpreter/output-sink';
 import { StdinNotAllowedError } from '../../interpreter/output-sink';
 import { executorEnvironment, executorLaunch } from '../../runner/executor-launch';
+import { withExtraCaCertsAside } from '../../runner/extra-ca-certs';
 import type { Completeness, CompletionResult, InspectionResult } from '../../interpreter/interpreter';
 import type { CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { errorOutcome, interruptOutcome } from '../../interpreter/outcome';
@@ -61,11 +62,12 @@ interface Executor {
 
 const CHILD_SCRIPT = path.join(__dirname, '..', 'child', 'child.js');
 /**
- * A 1 MB semi-space: the young generation's pages are what a cell's garbage
- * touches, and 16 MB of them per kernel is a lot on a course server (the
- * measurements are in docs/footprint.md).
+ * A 4 MB semi-space: the young generation's pages are what a cell's garbage
+ * touches, and 16 MB of them per kernel is a lot on a course server; with
+ * 1 MB, the scavenges while the first cell loads the transpiler cost it about
+ * 40 ms (the measurements are in docs/footprint.md).
  */
-const EXECUTOR_NODE_FLAGS = ['--max-semi-space-size=1'];
+const EXECUTOR_NODE_FLAGS = ['--max-semi-space-size=4'];
 /**
  * glibc's malloc for the executor: one arena (the checker thread would get
  * its own, mostly freed after the compiler loads) and freed memory given back
@@ -286,7 +288,7 @@ export class ExecutorClient {
       detached: true,
       execPath: node.file,
       execArgv: node.args,
-      env: { ...process.env, ...EXECUTOR_MALLOC_ENV, ...executorEnvironment(), ...this.extraEnv, [FENCE_NONCE_ENV]: nonce },
+      env: withExtraCaCertsAside({ ...process.env, ...EXECUTOR_MALLOC_ENV, ...executorEnvironment(), ...this.extraEnv, [FENCE_NONCE_ENV]: nonce }),
     });
     const executor: Executor = {
       process: child,

@@ -81,6 +81,23 @@ describe('compile cache (real gcc)', function () {
     assert.equal(await run('./hello.exe', work), 'hello\n');
   });
 
+  it('leaves an executable it restored alone while nobody changed it, and restores one that was changed', async () => {
+    const work = path.join(dir, 'work');
+    await compile(command, work, options);
+    const exe = path.join(work, 'hello.exe');
+    fs.rmSync(exe);
+    assert.equal((await compile(command, work, options)).hit, true);
+    const restored = fs.statSync(exe);
+    assert.equal((await compile(command, work, options)).hit, true);
+    assert.equal(fs.statSync(exe).ino, restored.ino, 'the unchanged executable was written again');
+    // Changed in place (same inode): it is put back as the cache has it.
+    fs.appendFileSync(exe, 'x');
+    assert.equal((await compile(command, work, options)).hit, true);
+    assert.equal(fs.statSync(exe).size, restored.size);
+    assert.notEqual(fs.statSync(exe).ino, restored.ino);
+    assert.equal(await run('./hello.exe', work), 'hello\n');
+  });
+
   it('compiles again when the source changes, and hits again when it changes back', async () => {
     const work = path.join(dir, 'work');
     assert.equal((await compile(command, work, options)).hit, false);

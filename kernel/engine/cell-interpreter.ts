@@ -145,13 +145,19 @@ export class CellInterpreter implements Interpreter {
   }
 
   private async writeCellFile(file: string, content: string, append: boolean): Promise<void> {
-    await mkdir(path.dirname(file), { recursive: true });
-    await (append ? appendFile(file, content) : writeFile(file, content));
+    const write = () => (append ? appendFile(file, content) : writeFile(file, content));
+    // The directory is made only when it is missing (each call is a round trip through the thread pool).
+    await write().catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(path.dirname(file), { recursive: true });
+      await write();
+    });
   }
 
   private async runFileCell(plan: FileCellPlan, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
     const file = path.resolve(this.cwd, plan.path);
-    const existed = await access(file).then(() => true, () => false);
+    // Only %%writefile says whether it wrote or overwrote.
+    const existed = plan.magic === 'writefile' && (await access(file).then(() => true, () => false));
     await this.writeCellFile(file, plan.content, plan.append === true);
     if (plan.magic === 'writefile') {
       // IPython's words for %%writefile

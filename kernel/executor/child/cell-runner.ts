@@ -6,7 +6,6 @@ import { CellSyntaxError, compileCell, compileExpression, type CompiledCell, typ
 import type { Checker } from './checker';
 import type { ChildChannel } from './child-channel';
 import { writeFully } from './child-channel';
-import { helpTarget } from './help-request';
 import type { ChildInterruptPolicy } from './interrupt-policy';
 import { rewriteMagicLines } from './magic-lines';
 import { resultOf, richValueOf } from './rich-value';
@@ -49,8 +48,6 @@ export class CellRunner {
       return errorOutcome('Error', `cannot change to the notebook directory: ${(error as Error).message}`, []);
     }
     this.showLateTypeErrors();
-    const help = helpTarget(cellText);
-    if (help !== undefined) return this.help(help);
     // `!cmd` and `%p` lines become TypeScript, line for line.
     const code = rewriteMagicLines(cellText);
     let compiled: CompiledCell;
@@ -109,14 +106,6 @@ export class CellRunner {
     writeFully(2, `${what}: ${traceback.join('\n')}\n`);
   }
 
-  private async help(name: string): Promise<CellOutcome> {
-    const text = await this.checker.ask('quickInfo', { code: name, cursorPos: name.length });
-    if (text === undefined) {
-      writeFully(1, `Object \`${name}\` not found.\n`);
-      return { status: 'ok' };
-    }
-    return { status: 'ok', payload: [{ source: 'page', data: { 'text/plain': text }, start: 0 }] };
-  }
 
   /** The TypeScript parser's words for the problem once the checker is loaded, else the light parser's. */
   private async syntaxProblems(code: string, found: SyntaxProblem): Promise<SyntaxProblem[]> {

@@ -50,22 +50,58 @@ export async function ensureCacheDir(cacheDir: string): Promise<void> {
 
 /** Whether entries may be restored from cacheDir: it exists and passes ensureCacheDir's checks. */
 export async function cacheDirTrusted(cacheDir: string): Promise<boolean> {
-  const exists = await fsp.lstat(cacheDir).then(() => true, () => false);
-  return exists && ensureCacheDir(cacheDir).then(() => true, () => false);
+  const stat = await fsp.lstat(cacheDir).catch(() => undefined);
+  if (!stat) return false;
+  // One lstat is enough for a directory that already is as ensureCacheDir leaves it.
+  const uid = process.getuid?.();
+  if (stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0) return true;
+  return ensureCacheDir(cacheDir).then(() => true, () => false);
 }
 
-/** Copy the cached output to target (via a rename, so a running old binary is not disturbed); undefined on a miss. */
+/** What this process last restored to a target: when the file is still exactly that, a hit has nothing to write. */
+const restored = new Map<string, { stamp: string; sha256: string }>();
+const stampOf = (stat: { ino: number; size: number; mtimeMs: number; ctimeMs: number }): string => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+
+/**
+ * Copy the cached output to target (via a rename, so a running old binary is not disturbed); undefined on a miss.
+ * A target this process restored from the same entry and nobody changed since (its inode, size, mtime and ctime)
+ * is left as it is.
+ */
 export async function restoreEntry(entryDir: string, target: string): Promise<string | undefined> {
   let meta: EntryMeta;
+  let current: string | undefined;
+  try {
+    const [text, targetStat] = await Promise.all([
+      fsp.readFile(path.join(entryDir, ENTRY_META), 'utf8'),
+      fsp.stat(target).catch(() => undefined),
+    ]);
+    meta = JSON.parse(text) as EntryMeta;
+    if (meta.version !== KEY_VERSION || typeof meta.output !== 'string' || typeof meta.sha256 !== 'string') return undefined;
+    current = targetStat && stampOf(targetStat);
+  } catch {
+    return undefined;
+  }
+  const known = restored.get(target);
+  if (current === undefined || known?.stamp !== current || known.sha256 !== meta.sha256) {
+    const written = await writeVerified(entryDir, meta.sha256, target);
+    if (!written) return undefined;
+    restored.set(target, { stamp: written, sha256: meta.sha256 });
+  }
+  // The entry's mtime says when it was last used (for eviction); nothing waits for it.
+  const now = new Date();
+  void fsp.utimes(path.join(entryDir, ENTRY_META), now, now).catch(() => undefined);
+  return meta.output;
+}
+
+/** Writes the entry's executable to target when its hash is the one recorded; returns the new file's stamp. */
+async function writeVerified(entryDir: string, expected: string, target: string): Promise<string | undefined> {
   let binary: Buffer;
   try {
-    meta = JSON.parse(await fsp.readFile(path.join(entryDir, ENTRY_META), 'utf8')) as EntryMeta;
-    if (meta.version !== KEY_VERSION || typeof meta.output !== 'string' || typeof meta.sha256 !== 'string') return undefined;
     binary = await fsp.readFile(path.join(entryDir, ENTRY_OUTPUT));
   } catch {
     return undefined;
   }
-  if (sha256(binary) !== meta.sha256) {
+  if (sha256(binary) !== expected) {
     // Damaged or replaced: never restored, and gone so the compile stores a good one.
     await fsp.rm(entryDir, { recursive: true, force: true }).catch(() => undefined);
     return undefined;
@@ -75,14 +111,11 @@ export async function restoreEntry(entryDir: string, target: string): Promise<st
     await fsp.writeFile(temporary, binary, { mode: 0o755, flag: 'wx' });
     await fsp.chmod(temporary, 0o755);
     await fsp.rename(temporary, target);
+    return stampOf(await fsp.stat(target));
   } catch {
     await fsp.rm(temporary, { force: true }).catch(() => undefined);
     return undefined;
   }
-  // The entry's mtime says when it was last used (for eviction).
-  const now = new Date();
-  await fsp.utimes(path.join(entryDir, ENTRY_META), now, now).catch(() => undefined);
-  return meta.output;
 }
 
 export async function storeEntry(cacheDir: string, entryDir: string, target: string, output: string, command: string): Promise<void> {

@@ -153,22 +153,25 @@ export async function evict(cacheDir: string, maxEntries: number, maxBytes: numb
   } catch {
     return;
   }
-  const entries: Array<{ dir: string; used: number; size: number }> = [];
   const now = Date.now();
-  for (const name of names) {
-    const dir = path.join(cacheDir, name);
-    try {
-      if (name.startsWith('tmp-')) {
-        const stat = await fsp.stat(dir);
-        if (now - stat.mtimeMs > STALE_TEMP_MS) await fsp.rm(dir, { recursive: true, force: true });
-        continue;
+  // Every entry is looked at at once: one round trip through the thread pool, not one per entry.
+  const found = await Promise.all(
+    names.map(async (name): Promise<{ dir: string; used: number; size: number } | undefined> => {
+      const dir = path.join(cacheDir, name);
+      try {
+        if (name.startsWith('tmp-')) {
+          const stat = await fsp.stat(dir);
+          if (now - stat.mtimeMs > STALE_TEMP_MS) await fsp.rm(dir, { recursive: true, force: true });
+          return undefined;
+        }
+        const [meta, output] = await Promise.all([fsp.stat(path.join(dir, ENTRY_META)), fsp.stat(path.join(dir, ENTRY_OUTPUT))]);
+        return { dir, used: meta.mtimeMs, size: output.size };
+      } catch {
+        return undefined; // a half-removed or foreign entry (or the toolchains file): left alone
       }
-      const [meta, output] = await Promise.all([fsp.stat(path.join(dir, ENTRY_META)), fsp.stat(path.join(dir, ENTRY_OUTPUT))]);
-      entries.push({ dir, used: meta.mtimeMs, size: output.size });
-    } catch {
-      // A half-removed or foreign entry: leave it.
-    }
-  }
+    }),
+  );
+  const entries = found.filter((entry): entry is { dir: string; used: number; size: number } => entry !== undefined);
   entries.sort((a, b) => b.used - a.used);
   let kept = 0;
   let bytes = 0;

@@ -121,11 +121,13 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
         const after = await keyOf(command, absoluteCwd, env, variant, knownToolchains).catch(() => undefined);
         if (typeof after !== 'object' || after.key !== key) return;
         await storeEntry(cacheDir, entryDir, target, output, command.trim());
-        await saveKnownToolchains(path.join(cacheDir, KNOWN_TOOLCHAINS)); // the first store made the directory
-        await evict(cacheDir, options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES);
       })().finally(() => storing.delete(stored));
       storing.add(stored);
-      return stored;
+      // A lookup waits for the entry only; the eviction scan and the toolchain file come after, on their own.
+      return stored.then(async () => {
+        await saveKnownToolchains(path.join(cacheDir, KNOWN_TOOLCHAINS)); // the first store made the directory
+        await evict(cacheDir, options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES);
+      });
     },
   };
 }

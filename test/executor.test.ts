@@ -176,18 +176,6 @@ describe('executor (TypeScript cells in a child process)', function () {
     assert.equal(stderr.match(/cell\[1\]:1:7 - error TS2322: Type 'string' is not assignable to type 'number'/g)?.length, 1, stderr);
   });
 
-  it('answers ?name and name? with a pager payload', async () => {
-    const math = await run('?Math.max');
-    assertOk(math.outcome);
-    const page = math.outcome.status === 'ok' ? math.outcome.payload?.[0] : undefined;
-    assert.equal(page?.source, 'page');
-    assert.match(String(page?.data['text/plain']), /max\(\.\.\.values: number\[\]\): number/);
-    const display = await run('display?');
-    const help = display.outcome.status === 'ok' ? display.outcome.payload?.[0]?.data['text/plain'] : undefined;
-    assert.match(String(help), /const display: SockbookDisplay/);
-    assert.match(String(help), /Rich output in the cell/);
-  });
-
   it('completes with the language service, knowing earlier cells', async () => {
     const math = await client.complete('Math.ma', 7);
     assert.ok(math.matches.includes('max'), math.matches.join(','));

@@ -86,6 +86,20 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
     assert.equal(resultText(quiet), '0');
   });
 
+  it('answers ?name and name? with the pager: the TypeScript type and the doc comment', async () => {
+    const page = async (code: string): Promise<string> => {
+      const { reply } = await kernel.execute(code);
+      assert.equal(reply.content.status, 'ok', JSON.stringify(reply.content));
+      const payload = (reply.content.payload as Array<{ source: string; data: Record<string, string> }>)[0];
+      assert.equal(payload?.source, 'page');
+      return payload.data['text/plain'];
+    };
+    assert.match(await page('?Math.max'), /max\(\.\.\.values: number\[\]\): number/);
+    const display = await page('display?');
+    assert.match(display, /const display: SockbookDisplay/);
+    assert.match(display, /Rich output in the cell/);
+  });
+
   it('runs !cmd lines in order with the TypeScript around them', async () => {
     const outputs = await ok(
       [

@@ -27,6 +27,10 @@ export class Checker {
   private loadedFlag = false;
   /** Cells whose declarations the service knows, so a new thread can learn them again. */
   private readonly cells: string[] = [];
+  /** Whether the thread's start waits for startWhen's gate. */
+  private deferred = false;
+  /** Type checks asked for before the thread started, sent to it when it does. */
+  private waiting: CheckerRequest[] = [];
 
   constructor(private readonly declarations: string) {}
 
@@ -35,19 +39,33 @@ export class Checker {
     return this.loadedFlag;
   }
 
-  /** Starts the thread now (returns at once), so the first question does not wait for it to load. */
-  start(): void {
-    this.thread();
+  /**
+   * Starts the thread when `gate` settles (returns at once). Until then a
+   * cell's type check waits, so loading the compiler does not take the CPU
+   * the first cell needs; a question someone waits for (completion,
+   * inspection) starts the thread at once.
+   */
+  startWhen(gate: Promise<unknown>): void {
+    this.deferred = true;
+    void gate.finally(() => {
+      this.deferred = false;
+      if (!this.worker) this.thread();
+    });
   }
 
   ask<K extends CheckerCall>(type: K, args: CheckerCalls[K]['args']): Promise<CheckerCalls[K]['result']> {
-    const worker = this.thread();
     const id = ++this.nextId;
-    if (type === 'check') this.cells.push((args as CheckerCalls['check']['args']).code);
+    const request = { id, type, ...args } as CheckerRequest;
     return new Promise<CheckerCalls[K]['result']>((resolve, reject) => {
       this.pending.set(id, { resolve: (result) => resolve(result as CheckerCalls[K]['result']), reject });
-      worker.postMessage({ id, type, ...args } as CheckerRequest);
+      if (type === 'check' && this.deferred && !this.worker) this.waiting.push(request);
+      else this.post(this.thread(), request);
     });
+  }
+
+  private post(worker: Worker, request: CheckerRequest): void {
+    if (request.type === 'check') this.cells.push(request.code);
+    worker.postMessage(request);
   }
 
   private thread(): Worker {
@@ -76,6 +94,8 @@ export class Checker {
     worker.on('error', (error) => ended(`the type checker failed: ${error.message}`));
     worker.on('exit', (code) => ended(`the type checker exited with code ${code}`));
     this.worker = worker;
+    // The checks of the cells that ran before the start, in their order.
+    for (const request of this.waiting.splice(0)) this.post(worker, request);
     return worker;
   }
 }

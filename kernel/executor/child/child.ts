@@ -25,6 +25,11 @@ for (const name of ['MALLOC_ARENA_MAX', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_T
 
 trustExtraCaCertsWhenUsed();
 
+/** The checker thread starts at the latest this long after the executor (ms), if the first cell still runs. */
+const CHECKER_START_LATEST_MS = 3000;
+let requestDone: () => void = () => undefined;
+const firstRequestDone = new Promise<void>((resolve) => (requestDone = resolve));
+
 // Into the kernel's cgroups while the modules load; no request runs before (see handle).
 const groupsJoined = joinExecutorGroups((text) => process.stderr.write(text));
 
@@ -72,6 +77,14 @@ process.on('message', (message: ClientMessage) => {
 async function handle(request: ClientRequest): Promise<void> {
   // What a request runs may start processes: they must start inside the kernel's groups.
   await groupsJoined;
+  try {
+    await answer(request);
+  } finally {
+    requestDone();
+  }
+}
+
+async function answer(request: ClientRequest): Promise<void> {
   try {
     switch (request.type) {
       case 'execute': {
@@ -129,5 +142,6 @@ async function handle(request: ClientRequest): Promise<void> {
 }
 
 channel.ready();
-// The compiler and the language service load in their own thread while the first cell runs.
-checker.start();
+// The compiler and the language service load in their own thread once the first request is answered (or a few
+// seconds on, if it runs long): loading them takes more CPU than the first cell, which should not share it.
+checker.startWhen(Promise.race([firstRequestDone, new Promise((resolve) => setTimeout(resolve, CHECKER_START_LATEST_MS).unref())]));

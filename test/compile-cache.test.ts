@@ -302,6 +302,8 @@ describe('compile cache: what a hit may be trusted for (compiler runs counted)',
     const cacheDir = options.cacheDir as string;
     const [entry] = fs.readdirSync(cacheDir);
     fs.writeFileSync(path.join(cacheDir, entry, 'output.bin'), '#!/bin/sh\necho tampered\n');
+    // Gone, so the entry would have to be restored.
+    fs.rmSync(path.join(work, 'show.exe'));
     assert.equal((await compile('gcc show.c -o show.exe', work, { ...options, env })).hit, false);
     assert.equal(runs(), 2);
     assert.equal(await run('./show.exe', work), 'one\n');

@@ -58,8 +58,11 @@ export async function cacheDirTrusted(cacheDir: string): Promise<boolean> {
   return ensureCacheDir(cacheDir).then(() => true, () => false);
 }
 
-/** What this process last restored to a target: when the file is still exactly that, a hit has nothing to write. */
-const restored = new Map<string, { stamp: string; sha256: string }>();
+/**
+ * What this process last restored to a target, from which entry, and what the compiler had printed. While the
+ * file is still exactly that, a hit of the same entry has nothing to read or write: the file is what the key says.
+ */
+const restored = new Map<string, { stamp: string; entryDir: string; output: string }>();
 const stampOf = (stat: { ino: number; size: number; mtimeMs: number; ctimeMs: number }): string => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 
 /**
@@ -68,29 +71,31 @@ const stampOf = (stat: { ino: number; size: number; mtimeMs: number; ctimeMs: nu
  * is left as it is.
  */
 export async function restoreEntry(entryDir: string, target: string): Promise<string | undefined> {
+  const metaFile = path.join(entryDir, ENTRY_META);
+  const known = restored.get(target);
+  const targetStat = await fsp.stat(target).catch(() => undefined);
+  if (known && known.entryDir === entryDir && targetStat && stampOf(targetStat) === known.stamp) {
+    touch(metaFile);
+    return known.output;
+  }
   let meta: EntryMeta;
-  let current: string | undefined;
   try {
-    const [text, targetStat] = await Promise.all([
-      fsp.readFile(path.join(entryDir, ENTRY_META), 'utf8'),
-      fsp.stat(target).catch(() => undefined),
-    ]);
-    meta = JSON.parse(text) as EntryMeta;
+    meta = JSON.parse(await fsp.readFile(metaFile, 'utf8')) as EntryMeta;
     if (meta.version !== KEY_VERSION || typeof meta.output !== 'string' || typeof meta.sha256 !== 'string') return undefined;
-    current = targetStat && stampOf(targetStat);
   } catch {
     return undefined;
   }
-  const known = restored.get(target);
-  if (current === undefined || known?.stamp !== current || known.sha256 !== meta.sha256) {
-    const written = await writeVerified(entryDir, meta.sha256, target);
-    if (!written) return undefined;
-    restored.set(target, { stamp: written, sha256: meta.sha256 });
-  }
-  // The entry's mtime says when it was last used (for eviction); nothing waits for it.
-  const now = new Date();
-  void fsp.utimes(path.join(entryDir, ENTRY_META), now, now).catch(() => undefined);
+  const written = await writeVerified(entryDir, meta.sha256, target);
+  if (!written) return undefined;
+  restored.set(target, { stamp: written, entryDir, output: meta.output });
+  touch(metaFile);
   return meta.output;
+}
+
+/** The entry's mtime says when it was last used (for eviction); nothing waits for it. */
+function touch(metaFile: string): void {
+  const now = new Date();
+  void fsp.utimes(metaFile, now, now).catch(() => undefined);
 }
 
 /** Writes the entry's executable to target when its hash is the one recorded; returns the new file's stamp. */
@@ -120,11 +125,13 @@ async function writeVerified(entryDir: string, expected: string, target: string)
 
 export async function storeEntry(cacheDir: string, entryDir: string, target: string, output: string, command: string): Promise<void> {
   let binary: Buffer;
+  let read: string;
   try {
     const stat = await fsp.stat(target);
     if (!stat.isFile()) return;
     // Read once: what is hashed is exactly what is stored.
     binary = await fsp.readFile(target);
+    read = stampOf(stat);
   } catch {
     return;
   }
@@ -138,6 +145,9 @@ export async function storeEntry(cacheDir: string, entryDir: string, target: str
     await fsp.writeFile(path.join(temporary, ENTRY_META), JSON.stringify(meta), { mode: 0o600 });
     await fsp.rm(entryDir, { recursive: true, force: true });
     await fsp.rename(temporary, entryDir);
+    // The target is the entry's executable while it stays as it was read: the next hit need not write it.
+    const now = await fsp.stat(target).catch(() => undefined);
+    if (now && stampOf(now) === read) restored.set(target, { stamp: read, entryDir, output });
   } catch {
     // Another kernel stored the same entry at the same time, or the disk is full: not caching is fine.
   } finally {

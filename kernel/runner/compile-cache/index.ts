@@ -98,6 +98,9 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
   const absoluteCwd = path.resolve(cwd);
   const variant = options.variant ?? '';
   const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir(env));
+  // Most commands are no compile: they are told so before anything is read.
+  const parsed = parseCompileCommand(command);
+  if (typeof parsed === 'string') return { cacheable: false, reason: parsed };
   const trusted = await cacheDirTrusted(cacheDir);
   const knownToolchains = trusted ? path.join(cacheDir, KNOWN_TOOLCHAINS) : undefined;
   const keyed = await keyOf(command, absoluteCwd, env, variant, knownToolchains);

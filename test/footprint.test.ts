@@ -89,3 +89,40 @@ describe('footprint: the TypeScript executor starts only when TypeScript needs i
     assert.equal(KernelClient.streamText(later.outputs), 'ran\n');
   });
 });
+
+describe('footprint: an idle executor gives its type checker back', function () {
+  this.timeout(120000);
+  let kernel: KernelClient;
+  before(async () => {
+    kernel = await KernelClient.start({ env: { SOCKBOOK_CHECKER_IDLE_S: '2' } });
+  });
+  after(async () => {
+    await kernel?.close();
+  });
+
+  /** The executor's resident memory (kB) and its number of threads. */
+  function executorStatus(): { rssKb: number; threads: number } {
+    const [executor] = descendants(kernel.process.pid as number).filter(isExecutor);
+    const status = readFileSync(`/proc/${executor.pid}/status`, 'utf8');
+    return { rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]), threads: Number(/Threads:\s+(\d+)/.exec(status)?.[1]) };
+  }
+
+  it('ends the checker thread after the idle time, and a completion and type errors still work after it', async () => {
+    await kernel.execute('const kept = 41;');
+    // A completion waits for the checker: it is loaded now.
+    const first = await kernel.request('shell', 'complete_request', { code: 'kep', cursor_pos: 3 }, 60000);
+    assert.ok((first.content.matches as string[]).includes('kept'));
+    const loaded = executorStatus();
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const idle = executorStatus();
+    assert.ok(idle.threads < loaded.threads, `threads: ${loaded.threads} loaded, ${idle.threads} idle`);
+    assert.ok(loaded.rssKb - idle.rssKb > 20 * 1024, `RSS: ${loaded.rssKb} kB loaded, ${idle.rssKb} kB idle`);
+    // Started again with the cells it knew.
+    const again = await kernel.request('shell', 'complete_request', { code: 'kep', cursor_pos: 3 }, 60000);
+    assert.ok((again.content.matches as string[]).includes('kept'), String(again.content.matches));
+    const typed = await kernel.execute("const wrong: number = 'text';");
+    const next = await kernel.execute('kept + 1');
+    const stderr = KernelClient.streamText(typed.outputs, 'stderr') + KernelClient.streamText(next.outputs, 'stderr');
+    assert.match(stderr, /error TS2322: Type 'string' is not assignable to type 'number'/);
+  });
+});

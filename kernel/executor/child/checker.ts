@@ -10,6 +10,13 @@ const THREAD_SCRIPT = path.join(__dirname, 'checker-thread.js');
  */
 const YOUNG_GENERATION_MB = 4;
 
+/**
+ * The thread ends after this long without a question (seconds; SOCKBOOK_CHECKER_IDLE_S, 0: never): on a course
+ * server most kernels sit idle, and the compiler and its service are most of an idle executor's memory. The next
+ * question starts it again with the cells it knew (it loads in about a second; cells do not wait for it meanwhile).
+ */
+const IDLE_SECONDS = Number(process.env.SOCKBOOK_CHECKER_IDLE_S ?? 60);
+
 interface Pending {
   resolve(result: unknown): void;
   reject(error: Error): void;
@@ -31,6 +38,7 @@ export class Checker {
   private deferred = false;
   /** Type checks asked for before the thread started, sent to it when it does. */
   private waiting: CheckerRequest[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly declarations: string) {}
 
@@ -65,7 +73,20 @@ export class Checker {
 
   private post(worker: Worker, request: CheckerRequest): void {
     if (request.type === 'check') this.cells.push(request.code);
+    clearTimeout(this.idleTimer);
     worker.postMessage(request);
+  }
+
+  /** Once nothing is pending: the thread ends if no question comes for IDLE_SECONDS. */
+  private armIdleTimer(worker: Worker): void {
+    clearTimeout(this.idleTimer);
+    if (!(IDLE_SECONDS > 0) || this.pending.size > 0) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.worker !== worker || this.pending.size > 0) return;
+      this.worker = undefined;
+      this.loadedFlag = false;
+      void worker.terminate();
+    }, IDLE_SECONDS * 1000).unref();
   }
 
   private thread(): Worker {
@@ -77,12 +98,14 @@ export class Checker {
     worker.on('message', (message: CheckerMessage) => {
       if (message.type === 'loaded') {
         this.loadedFlag = true;
+        this.armIdleTimer(worker);
         return;
       }
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.ok) pending?.resolve(message.result);
       else pending?.reject(new Error(message.message));
+      this.armIdleTimer(worker);
     });
     const ended = (reason: string) => {
       if (this.worker !== worker) return;

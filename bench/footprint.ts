@@ -68,30 +68,21 @@ async function main(): Promise<void> {
   const after = m(ours, 'afterKb') / m(peer, 'afterKb');
   const loaded = m(ours, 'loadedKb') / m(peer, 'loadedKb');
   console.log(`  sockbook/ipykernel: idle ${idle.toFixed(2)}x (target ≤ 1x), after the cell ${after.toFixed(2)}x, after the completion and second cell ${loaded.toFixed(2)}x (target ≤ 2x)`);
-  summary({
-    benchmark: 'footprint idle (tree PSS after kernel_info), median',
-    sockbook: fmt(mib(m(ours, 'idleKb')), 'MiB'),
-    peer: `ipykernel ${fmt(mib(m(peer, 'idleKb')), 'MiB')}`,
-    ratio: `${ratio(m(ours, 'idleKb'), m(peer, 'idleKb'))} of ipykernel's`,
-    target: "≤ ipykernel's",
-    status: verdict(idle, '<=', 1),
-  });
-  summary({
-    benchmark: 'footprint after a TypeScript cell (tree PSS), median',
-    sockbook: fmt(mib(m(ours, 'afterKb')), 'MiB'),
-    peer: `ipykernel (Python cell) ${fmt(mib(m(peer, 'afterKb')), 'MiB')}`,
-    ratio: `${ratio(m(ours, 'afterKb'), m(peer, 'afterKb'))} of ipykernel's`,
-    target: "≤ 2x ipykernel's",
-    status: verdict(after, '<=', 2),
-  });
-  summary({
-    benchmark: 'footprint after TypeScript cells and a completion (type checker loaded; tree PSS), median',
-    sockbook: fmt(mib(m(ours, 'loadedKb')), 'MiB'),
-    peer: `ipykernel (Python cells and a completion) ${fmt(mib(m(peer, 'loadedKb')), 'MiB')}`,
-    ratio: `${ratio(m(ours, 'loadedKb'), m(peer, 'loadedKb'))} of ipykernel's`,
-    target: "≤ 2x ipykernel's",
-    status: verdict(loaded, '<=', 2),
-  });
+  const readings: Array<[keyof Footprint, string, string, number, string]> = [
+    ['idleKb', 'footprint idle (tree PSS after kernel_info), median', 'ipykernel', 1, "≤ ipykernel's"],
+    ['afterKb', 'footprint after a TypeScript cell (tree PSS), median', 'ipykernel (Python cell)', 2, "≤ 2x ipykernel's"],
+    ['loadedKb', 'footprint after TypeScript cells and a completion (type checker loaded; tree PSS), median', 'ipykernel (Python cells and a completion)', 2, "≤ 2x ipykernel's"],
+  ];
+  for (const [key, benchmark, peerName, limit, target] of readings) {
+    summary({
+      benchmark,
+      sockbook: fmt(mib(m(ours, key)), 'MiB'),
+      peer: `${peerName} ${fmt(mib(m(peer, key)), 'MiB')}`,
+      ratio: `${ratio(m(ours, key), m(peer, key))} of ipykernel's`,
+      target,
+      status: verdict(m(ours, key) / m(peer, key), '<=', limit),
+    });
+  }
 }
 
 benchMain(main);

@@ -1,39 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { KernelClient } from './support/kernel-client';
+import { descendantPids } from './support/pids';
 
 /** Every process under pid (not pid itself), with its command line. */
 function descendants(pid: number): Array<{ pid: number; command: string }> {
-  const found: Array<{ pid: number; command: string }> = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const parent = queue.shift() as number;
-    let tasks: string[] = [];
+  return descendantPids(pid).flatMap((child) => {
     try {
-      tasks = readdirSync(`/proc/${parent}/task`);
+      return [{ pid: child, command: readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim() }];
     } catch {
-      continue; // it ended meanwhile
+      return []; // it ended meanwhile
     }
-    for (const task of tasks) {
-      let children: number[] = [];
-      try {
-        children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
-      } catch {
-        continue;
-      }
-      for (const child of children) {
-        let command = '';
-        try {
-          command = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim();
-        } catch {
-          continue;
-        }
-        found.push({ pid: child, command });
-        queue.push(child);
-      }
-    }
-  }
-  return found;
+  });
 }
 
 const isExecutor = (p: { command: string }) => /executor[/\\]child[/\\]child\.js/.test(p.command);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nativeArtifact, projectRoot } from '../kernel/paths';
 import { KernelClient } from './support/kernel-client';
+import { descendantPids } from './support/pids';
 
 /*
  * sockbook-listen, the first program of the installed kernelspec: the
@@ -45,29 +46,6 @@ function socketInodes(pid: number): string[] {
   });
 }
 
-/** Every process under pid (its children, theirs, ...). */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number): void => {
-    for (const child of parents.get(p) ?? []) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
 describe('sockbook-listen: the ports listen before Node starts', function () {
   this.timeout(60000);
   let kernel: KernelClient | undefined;
@@ -102,7 +80,7 @@ describe('sockbook-listen: the ports listen before Node starts', function () {
     const pid = kernel.process.pid as number;
     const kernelHolds = socketInodes(pid).filter((inode) => listening.has(inode));
     assert.equal(kernelHolds.length, 5, `the kernel holds its 5 listening sockets (found ${kernelHolds.length})`);
-    const others = descendants(pid);
+    const others = descendantPids(pid);
     assert.ok(others.length >= 3, `the kernel has started processes: ${others.join(' ')}`);
     const leaks = others.flatMap((child) => socketInodes(child).filter((inode) => listening.has(inode)).map((inode) => `${child}: socket ${inode}`));
     assert.deepEqual(leaks, []);

@@ -65,7 +65,7 @@ export function planCell(code: string, dialect: MagicDialect = 'union'): CellPla
     return detected ? { kind: 'setup', dialect: detected } : { kind: 'setup' };
   }
 
-  const magic = cellMagicOf(cell);
+  const magic = splitMagicLine(cell); // cell has no leading blank lines left
   if (magic) return planCellMagic(magic, dialect);
 
   const commands = shellCommandsOf(cell);

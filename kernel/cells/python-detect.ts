@@ -133,10 +133,10 @@ export function findPython(code: string): PythonFinding | undefined {
   return { ...first, hints };
 }
 
-/** The message for a Python cell. */
 /** How much of the Python-looking line the error quotes. */
 const QUOTED_CHARS = 200;
 
+/** The message for a Python cell. */
 export function pythonMessage(finding: PythonFinding): string {
   // A long line is quoted by its start: the error goes to every frontend twice (reply and iopub).
   const quoted = finding.text.length > QUOTED_CHARS ? `${finding.text.slice(0, QUOTED_CHARS)}…` : finding.text;

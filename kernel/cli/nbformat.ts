@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MimeBundle, Metadata } from '../interpreter/output-sink';
+import { isJsonObject } from '../wire/json';
 
 /** nbformat 4.5 shapes, as far as sockbook reads and writes them. */
 export type MultilineString = string | string[];
@@ -54,9 +55,6 @@ export class NotebookFormatError extends Error {
   override readonly name = 'NotebookFormatError';
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const isMultiline = (value: unknown): value is MultilineString =>
   typeof value === 'string' || (Array.isArray(value) && value.every((line) => typeof line === 'string'));
 
@@ -69,18 +67,18 @@ function describe(value: unknown): string {
 const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error']);
 
 function checkCell(raw: unknown, where: string): Cell {
-  if (!isObject(raw)) throw new NotebookFormatError(`${where} is not an object`);
+  if (!isJsonObject(raw)) throw new NotebookFormatError(`${where} is not an object`);
   const type = raw.cell_type;
   if (type !== 'code' && type !== 'markdown' && type !== 'raw') {
     throw new NotebookFormatError(`${where} has cell_type ${describe(type)}; expected "code", "markdown" or "raw"`);
   }
   if (!isMultiline(raw.source)) throw new NotebookFormatError(`${where}: source must be a string or a list of strings, not ${describe(raw.source)}`);
-  if (raw.metadata !== undefined && !isObject(raw.metadata)) throw new NotebookFormatError(`${where}: metadata must be an object`);
+  if (raw.metadata !== undefined && !isJsonObject(raw.metadata)) throw new NotebookFormatError(`${where}: metadata must be an object`);
   const id = typeof raw.id === 'string' && raw.id !== '' ? raw.id : newCellId();
   const metadata = (raw.metadata ?? {}) as Metadata;
   if (type !== 'code') return { ...raw, cell_type: type, id, metadata, source: raw.source };
   const outputs = raw.outputs ?? [];
-  if (!Array.isArray(outputs) || !outputs.every((o) => isObject(o) && OUTPUT_TYPES.has(o.output_type as string))) {
+  if (!Array.isArray(outputs) || !outputs.every((o) => isJsonObject(o) && OUTPUT_TYPES.has(o.output_type as string))) {
     throw new NotebookFormatError(`${where}: outputs must be a list of nbformat outputs`);
   }
   const count = raw.execution_count ?? null;
@@ -100,10 +98,10 @@ export function parseNotebook(text: string, name: string): Notebook {
   } catch (error) {
     throw new NotebookFormatError(`${name}: not JSON (${(error as Error).message})`);
   }
-  if (!isObject(raw)) throw new NotebookFormatError(`${name}: not a notebook (the JSON is not an object)`);
+  if (!isJsonObject(raw)) throw new NotebookFormatError(`${name}: not a notebook (the JSON is not an object)`);
   if (raw.nbformat !== 4) throw new NotebookFormatError(`${name}: not an nbformat 4 notebook (nbformat is ${describe(raw.nbformat)})`);
   if (!Array.isArray(raw.cells)) throw new NotebookFormatError(`${name}: not an nbformat 4 notebook (no list of cells)`);
-  if (raw.metadata !== undefined && !isObject(raw.metadata)) throw new NotebookFormatError(`${name}: metadata must be an object`);
+  if (raw.metadata !== undefined && !isJsonObject(raw.metadata)) throw new NotebookFormatError(`${name}: metadata must be an object`);
   const minor = typeof raw.nbformat_minor === 'number' ? raw.nbformat_minor : 5;
   const cells = raw.cells.map((cell, i) => {
     try {

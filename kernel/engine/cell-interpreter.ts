@@ -16,6 +16,7 @@ import type * as CommandStep from './command-step';
 import type { CommMessage, OpenComm } from '../interpreter/comm';
 import { languageFacts } from './language-facts';
 import { CellPlanner } from './cell-planner';
+import { helpRequest } from '../cells/help-syntax';
 import type * as CompileRun from '../cells/compile-run';
 import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
@@ -131,7 +132,8 @@ export class CellInterpreter implements Interpreter {
         return this.runLineMagic(plan, sink);
       case 'typescript': {
         // `?name` shows what Shift-Tab shows (a libc name's man page too).
-        const help = helpCell().helpRequest(plan.code);
+        // The help modules (man pages, groff) are read only when a cell asks for help.
+        const help = helpRequest(plan.code);
         if (help) return helpCell().answerHelp(help, sink, this.typescriptHelp);
         // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
         return this.executor.execute(plan.code, sink, interrupt, {

@@ -6,7 +6,7 @@ import type * as PlanCell from '../cells/plan-cell';
 import type { PlanReply, PlanRequest } from './plan-protocol';
 
 /** Cells longer than this are planned on the plan thread: scanning 1 MB takes tens of milliseconds. */
-export const OFF_THREAD_CHARS = 64 * 1024;
+const OFF_THREAD_CHARS = 64 * 1024;
 /** The thread ends when no big cell came for this long (ms): it costs memory, and big cells are rare. */
 const IDLE_MS = 10_000;
 const THREAD_SCRIPT = path.join(__dirname, 'plan-thread.js');

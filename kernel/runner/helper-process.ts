@@ -12,9 +12,6 @@ import { enterIsolation, type LaunchCommand } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
 
-/** How long a pty command runs before the spare it took is replaced (at its end if sooner). */
-const SPARE_DELAY_MS = 0;
-
 /** A helper that does not exit this long after a kill request is killed itself. */
 const KILL_ALL_PATIENCE_MS = 3000;
 
@@ -79,11 +76,17 @@ function isRunning(child: ChildProcess): boolean {
   return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
+/** Ends the spares started with other options than `key` (or gone), and keeps the rest. */
+function dropStaleSpares(key: string): void {
+  const current = (s: Spare): boolean => s.key === key && isRunning(s.child);
+  for (const stale of spares.filter((s) => !current(s))) void endOneSpare(stale);
+  spares = spares.filter(current);
+}
+
 /** Tops the spares up to SPARE_COUNT, after dropping the ones started with other options. */
 function startSpares(): void {
   const { launch, key } = spareLaunch();
-  for (const stale of spares.filter((s) => s.key !== key || !isRunning(s.child))) endOneSpare(stale);
-  spares = spares.filter((s) => s.key === key && isRunning(s.child));
+  dropStaleSpares(key);
   while (spares.length < SPARE_COUNT) spares.push(startSpare(launch, key));
 }
 
@@ -109,8 +112,7 @@ function startSpare(launch: LaunchCommand, key: string): Spare {
 const taken = new WeakSet<ChildProcess>();
 
 function takeSpare(key: string): ChildProcess | undefined {
-  for (const stale of spares.filter((s) => s.key !== key || !isRunning(s.child))) endOneSpare(stale);
-  spares = spares.filter((s) => s.key === key && isRunning(s.child));
+  dropStaleSpares(key);
   const candidate = spares.shift();
   if (!candidate) return undefined;
   taken.add(candidate.child);
@@ -154,7 +156,6 @@ export class HelperProcess implements RegisteredHelper {
   private readonly controlStream: Writable;
   private done = false;
   private killing: Promise<void> | undefined;
-  private spareTimer: NodeJS.Timeout | undefined;
 
   constructor(options: HelperOptions, private readonly handlers: HelperHandlers) {
     const exe = helperPath();
@@ -178,9 +179,9 @@ export class HelperProcess implements RegisteredHelper {
         stdio: options.mode === 'pipes' ? ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
       });
     }
-    // The next command's helper starts while this one runs; not at once, so a short command (a program the
-    // compile cache restored) does not share the CPU with starting it: a little later, or when it is over.
-    if (options.mode === 'pty') this.spareTimer = setTimeout(() => this.startNextSpare(), SPARE_DELAY_MS);
+    // The spare taken is replaced at once, while this command runs: Node's spawn forks the kernel on its main
+    // thread (2-3 ms), better now than when the command is over and its reply is due.
+    if (options.mode === 'pty') setImmediate(startSpares);
     this.info = {
       helperPid: this.child.pid ?? -1,
       mainPid: null,
@@ -252,13 +253,6 @@ export class HelperProcess implements RegisteredHelper {
     return this.killing;
   }
 
-  private startNextSpare(): void {
-    if (this.spareTimer === undefined) return;
-    clearTimeout(this.spareTimer);
-    this.spareTimer = undefined;
-    setImmediate(startSpares);
-  }
-
   /** After the command is over, a lingering helper must not keep Node alive. */
   private release(): void {
     this.child.unref();
@@ -313,7 +307,6 @@ export class HelperProcess implements RegisteredHelper {
         this.fail(text());
         break;
       case 'D':
-        this.startNextSpare();
         if (!this.done) {
           this.done = true;
           this.handlers.onDone?.();

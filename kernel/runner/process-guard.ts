@@ -148,7 +148,8 @@ function createGuard(): ProcessGuard {
   };
   if (!pids && !warned) {
     warned = true;
-    process.stderr.write(`sockbook: ${unlimitedProcessesNotice() ?? 'no usable pids cgroup; limiting processes with RLIMIT_NPROC'}\n`);
+    // Of the guard just made: asking processGuard() here would make a second one (it is not set yet).
+    process.stderr.write(`${noticeFor(made) ?? 'sockbook: no usable pids cgroup; limiting processes with RLIMIT_NPROC'}\n`);
   }
   return made;
 }
@@ -181,7 +182,10 @@ export function processGuard(): ProcessGuard {
  * limit holds.
  */
 export function unlimitedProcessesNotice(): string | undefined {
-  const g = guard ?? processGuard();
+  return noticeFor(processGuard());
+}
+
+function noticeFor(g: ProcessGuard): string | undefined {
   if (g.kind === 'cgroup' || process.getuid?.() !== 0) return undefined;
   return (
     'sockbook: no process limit holds in this kernel: there is no writable pids cgroup, and RLIMIT_NPROC does not bind root. ' +

@@ -52,7 +52,6 @@ export interface KernelContext extends KernelServices {
   readonly lastSequence: number;
   /** Starts a cell: returns the signal its interrupt aborts. */
   beginCell(): AbortSignal;
-  endCell(): void;
   askInput(request: Request, prompt: string, password: boolean): Promise<string>;
 }
 

@@ -67,8 +67,6 @@ export class Shell implements KernelContext {
     return this.interrupts.signal();
   }
 
-  endCell(): void {}
-
   beginShutdown(): void {
     this.kernel.beginShutdown();
   }

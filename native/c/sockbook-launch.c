@@ -10,7 +10,6 @@
 // kernel's cgroups itself, while it loads: a v1 cgroup write can wait 20 ms.)
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

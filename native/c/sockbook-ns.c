@@ -302,9 +302,7 @@ static void relay(char **program) {
     _exit(127);
   }
   // Every fd stays with the program alone (pipes must end when it does), but alive[1].
-  for (int fd = 0; fd < 1024; fd++) {
-    if (fd != alive[1]) close(fd);
-  }
+  close_fds_from(0, alive[1]);
   static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP};
   for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) signal(forwarded[i], forward_signal);
   int status;

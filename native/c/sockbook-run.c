@@ -573,9 +573,7 @@ static void exec_command(int own_session, int slave_fd) {
     dup2(slave_fd, 1);
     dup2(slave_fd, 2);
   }
-  if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
-    for (int fd = 3; fd < 65536; fd++) close(fd);
-  }
+  close_fds_from(3, -1);
   for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
   sigset_t empty;
   sigemptyset(&empty);

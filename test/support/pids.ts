@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** A process as recorded at one moment: its pid and start time, so a reused pid is never mistaken for it. */
 export interface ProcessRef {
@@ -31,6 +31,31 @@ export function childProcesses(pid: number): ProcessRef[] {
   } catch {
     return [];
   }
+}
+
+/** Every process under pid (not pid itself), parents first: the children of each of its threads, and theirs. */
+export function descendantPids(pid: number): number[] {
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      continue; // it ended meanwhile
+    }
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+        found.push(...children);
+        queue.push(...children);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return found;
 }
 
 /** SIGTERM to each process still alive, SIGKILL to those left after graceMs. */

@@ -106,7 +106,6 @@ export class CellRunner {
     writeFully(2, `${what}: ${traceback.join('\n')}\n`);
   }
 
-
   /** The TypeScript parser's words for the problem once the checker is loaded, else the light parser's. */
   private async syntaxProblems(code: string, found: SyntaxProblem): Promise<SyntaxProblem[]> {
     if (!this.checker.loaded) return [found];

@@ -13,7 +13,7 @@ import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
 import { Checker } from './checker';
 import { CommRegistry, commOrigin } from './comm-api';
-import { helpTarget } from './help-request';
+import { helpRequest } from '../../cells/help-syntax';
 import { ChildInterruptPolicy } from './interrupt-policy';
 import { lightCompleteness } from './light-completeness';
 import type { ClientMessage, ClientRequest } from '../protocol';
@@ -111,7 +111,7 @@ async function answer(request: ClientRequest): Promise<void> {
         break;
       }
       case 'isComplete': {
-        const empty = request.code.trim() === '' || helpTarget(request.code) !== undefined;
+        const empty = request.code.trim() === '' || helpRequest(request.code) !== undefined;
         const answer = empty
           ? { status: 'complete' as const }
           : checker.loaded

@@ -1,6 +1,6 @@
 import { continuationIndent } from './continuation-indent';
 import type { Completeness } from '../../interpreter/interpreter';
-import { helpTarget } from './help-request';
+import { helpRequest } from '../../cells/help-syntax';
 import { rewriteMagicLines } from './magic-lines';
 import { typescript } from './typescript';
 
@@ -18,7 +18,7 @@ const UNFINISHED = new Set([
  * error is at its end and of the "unfinished" kind, invalid otherwise.
  */
 export function completenessOf(cellText: string): Completeness {
-  if (cellText.trim() === '' || helpTarget(cellText) !== undefined) return { status: 'complete' };
+  if (cellText.trim() === '' || helpRequest(cellText) !== undefined) return { status: 'complete' };
   const code = rewriteMagicLines(cellText);
   const ts = typescript();
   const out = ts.transpileModule(code, {

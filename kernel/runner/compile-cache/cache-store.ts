@@ -8,6 +8,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KEY_VERSION } from './cache-key';
+import { fileStamp } from './file-stamp';
 
 export const DEFAULT_MAX_ENTRIES = 200;
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
@@ -63,18 +64,16 @@ export async function cacheDirTrusted(cacheDir: string): Promise<boolean> {
  * file is still exactly that, a hit of the same entry has nothing to read or write: the file is what the key says.
  */
 const restored = new Map<string, { stamp: string; entryDir: string; output: string }>();
-const stampOf = (stat: { ino: number; size: number; mtimeMs: number; ctimeMs: number }): string => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 
 /**
  * Copy the cached output to target (via a rename, so a running old binary is not disturbed); undefined on a miss.
- * A target this process restored from the same entry and nobody changed since (its inode, size, mtime and ctime)
- * is left as it is.
+ * A target this process restored from the same entry and nobody changed since (its stamp) is left as it is.
  */
 export async function restoreEntry(entryDir: string, target: string): Promise<string | undefined> {
   const metaFile = path.join(entryDir, ENTRY_META);
   const known = restored.get(target);
   const targetStat = await fsp.stat(target).catch(() => undefined);
-  if (known && known.entryDir === entryDir && targetStat && stampOf(targetStat) === known.stamp) {
+  if (known && known.entryDir === entryDir && targetStat && fileStamp(targetStat) === known.stamp) {
     touch(metaFile);
     return known.output;
   }
@@ -116,7 +115,7 @@ async function writeVerified(entryDir: string, expected: string, target: string)
     await fsp.writeFile(temporary, binary, { mode: 0o755, flag: 'wx' });
     await fsp.chmod(temporary, 0o755);
     await fsp.rename(temporary, target);
-    return stampOf(await fsp.stat(target));
+    return fileStamp(await fsp.stat(target));
   } catch {
     await fsp.rm(temporary, { force: true }).catch(() => undefined);
     return undefined;
@@ -131,7 +130,7 @@ export async function storeEntry(cacheDir: string, entryDir: string, target: str
     if (!stat.isFile()) return;
     // Read once: what is hashed is exactly what is stored.
     binary = await fsp.readFile(target);
-    read = stampOf(stat);
+    read = fileStamp(stat);
   } catch {
     return;
   }
@@ -147,7 +146,7 @@ export async function storeEntry(cacheDir: string, entryDir: string, target: str
     await fsp.rename(temporary, entryDir);
     // The target is the entry's executable while it stays as it was read: the next hit need not write it.
     const now = await fsp.stat(target).catch(() => undefined);
-    if (now && stampOf(now) === read) restored.set(target, { stamp: read, entryDir, output });
+    if (now && fileStamp(now) === read) restored.set(target, { stamp: read, entryDir, output });
   } catch {
     // Another kernel stored the same entry at the same time, or the disk is full: not caching is fine.
   } finally {

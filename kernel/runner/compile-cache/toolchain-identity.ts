@@ -1,15 +1,16 @@
 // The identity of a compiler: the content of its driver and of the programs
 // the driver runs (cc1, cc1plus, collect2, as, ld), as the driver itself
 // names them (`-print-prog-name`). An upgrade that replaces any of them
-// changes the key. Content hashes are computed again when a file's size,
-// mtime or inode changes. They are kept per process and, given a file in the
+// changes the key. Content hashes are computed again when a file's stamp
+// (file-stamp.ts) changes. They are kept per process and, given a file in the
 // compile cache, across kernels: hashing cc1 and cc1plus (70 MB) and asking
 // the driver for its programs would cost the first compile of every kernel
 // about 150 ms.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, promises as fsp, type Stats } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { fileStamp } from './file-stamp';
 
 const PROGRAMS = ['cc1', 'cc1plus', 'collect2', 'as', 'ld'];
 /** Environment variables that change which programs the driver runs. */
@@ -41,22 +42,24 @@ const readFiles = new Map<string, Promise<void>>();
 function readKnown(file: string): Promise<void> {
   let read = readFiles.get(file);
   if (!read) {
-    read = fsp.readFile(file, 'utf8').then(
-      (text) => {
-        const known = JSON.parse(text) as Partial<KnownToolchains>;
-        if (known.version !== 1) return;
-        for (const [name, entry] of Object.entries(known.hashes ?? {})) {
-          if (typeof entry?.stamp === 'string' && typeof entry.sha256 === 'string' && !contentHashes.has(name)) contentHashes.set(name, entry);
-        }
-        for (const [key, programs] of Object.entries(known.programs ?? {})) {
-          if (Array.isArray(programs) && !programPaths.has(key)) programPaths.set(key, Promise.resolve(programs));
-        }
-      },
-      () => undefined,
-    ).catch(() => undefined);
+    read = fsp
+      .readFile(file, 'utf8')
+      .then((text) => learn(JSON.parse(text) as Partial<KnownToolchains>))
+      .catch(() => undefined);
     readFiles.set(file, read);
   }
   return read;
+}
+
+/** What this process knows already wins over a file's older word. */
+function learn(known: Partial<KnownToolchains>): void {
+  if (known.version !== 1) return;
+  for (const [name, entry] of Object.entries(known.hashes ?? {})) {
+    if (typeof entry?.stamp === 'string' && typeof entry.sha256 === 'string' && !contentHashes.has(name)) contentHashes.set(name, entry);
+  }
+  for (const [key, programs] of Object.entries(known.programs ?? {})) {
+    if (Array.isArray(programs) && !programPaths.has(key)) programPaths.set(key, Promise.resolve(programs));
+  }
 }
 
 /** Writes this process' hashes and program lists (atomically: a reader sees the old file or the new one). */
@@ -77,17 +80,16 @@ async function writeKnown(file: string): Promise<void> {
 /** How many hashes this process computed: a change means the known-hashes file is behind. */
 let hashesComputed = 0;
 
-const stampOf = (stat: Stats): string => `${stat.size}:${stat.mtimeMs}:${stat.ino}:${stat.dev}`;
 
 /** The sha256 of a file's content, computed again only when the file changed. */
 async function fileHash(file: string): Promise<string> {
   const stat = await fsp.stat(file);
   const known = contentHashes.get(file);
-  if (known && known.stamp === stampOf(stat)) return known.sha256;
+  if (known && known.stamp === fileStamp(stat)) return known.sha256;
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   const sha256 = hash.digest('hex');
-  contentHashes.set(file, { stamp: stampOf(stat), sha256 });
+  contentHashes.set(file, { stamp: fileStamp(stat), sha256 });
   hashesComputed++;
   return sha256;
 }

@@ -37,7 +37,6 @@ async function runCell(request: Request<'execute_request'>, kernel: KernelContex
   const signal = kernel.beginCell();
   // Interrupted after busy but before the interpreter got it: the cell does not start.
   if (signal.aborted) {
-    kernel.endCell();
     return { status: 'error', ename: 'KeyboardInterrupt', evalue: 'interrupted before the cell started', traceback: ['KeyboardInterrupt: interrupted before the cell started'] };
   }
   try {
@@ -50,8 +49,6 @@ async function runCell(request: Request<'execute_request'>, kernel: KernelContex
     // An interpreter must settle with an outcome; this is the last resort so the client still gets a reply.
     const e = error instanceof Error ? error : new Error(String(error));
     return errorOutcome(e.name, e.message);
-  } finally {
-    kernel.endCell();
   }
 }
 

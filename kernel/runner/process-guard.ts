@@ -25,7 +25,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nativeArtifact } from '../paths';
-import { byteSizeFromEnvironment, formatByteSize } from './byte-size';
+import { byteSizeFromEnvironment } from './byte-size';
 import { createGroup, killGroup, machineHierarchy, readOomKills, type CgroupDir, type CgroupVersion, type ControllerHierarchy } from './cgroup-files';
 
 export const DEFAULT_MAX_PROCS = 512;
@@ -244,11 +244,6 @@ export function watchMemoryLimit(): () => number | undefined {
     const after = readOomKills(memory);
     return before !== undefined && after !== undefined && after > before ? maxMemory : undefined;
   };
-}
-
-/** `the kernel's memory limit (2 GiB) was reached`, for exit lines. */
-export function memoryLimitReason(bytes: number): string {
-  return `the kernel's memory limit (${formatByteSize(bytes)}) was reached`;
 }
 
 /** Removes the group of a helper that has exited. */

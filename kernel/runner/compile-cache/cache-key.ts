@@ -29,7 +29,7 @@ interface FileDigest {
   sha256: string | null;
 }
 
-function sha256(data: string | Buffer): string {
+export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 

@@ -3,11 +3,11 @@
 // The directory is the user's own: 0700, owned by them (else it is not used),
 // entries 0700 with the executable 0700 and the metadata 0600. The metadata
 // holds the executable's sha256, checked on every hit.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KEY_VERSION } from './cache-key';
+import { KEY_VERSION, sha256 } from './cache-key';
 import { fileStamp } from './file-stamp';
 
 export const DEFAULT_MAX_ENTRIES = 200;
@@ -33,7 +33,6 @@ interface EntryMeta {
   created: string;
 }
 
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /**
  * Makes the cache directory (0700) or checks the one there: a directory of

@@ -70,9 +70,8 @@ export async function lookupCompile(command: string, cwd: string, options: Compi
 }
 
 /** The invocation with its response files read and their words parsed in. */
-async function expanded(command: string, cwd: string): Promise<CompileInvocation | string> {
-  const invocation = parseCompileCommand(command);
-  if (typeof invocation === 'string' || invocation.responseFiles.length === 0) return invocation;
+async function expanded(invocation: CompileInvocation, cwd: string): Promise<CompileInvocation | string> {
+  if (invocation.responseFiles.length === 0) return invocation;
   const contents = new Map<string, string>();
   for (const file of invocation.responseFiles) {
     const text = await fsp.readFile(path.resolve(cwd, file), 'utf8').catch(() => undefined);
@@ -85,8 +84,8 @@ async function expanded(command: string, cwd: string): Promise<CompileInvocation
 /** In the cache directory: the toolchain's hashes, so a new kernel does not hash the compiler again. */
 const KNOWN_TOOLCHAINS = 'toolchains.json';
 
-async function keyOf(command: string, cwd: string, env: NodeJS.ProcessEnv, variant: string, knownToolchains: string | undefined): Promise<{ key: string; invocation: CompileInvocation } | string> {
-  const invocation = await expanded(command, cwd);
+async function keyOf(parsed: CompileInvocation, cwd: string, env: NodeJS.ProcessEnv, variant: string, knownToolchains: string | undefined): Promise<{ key: string; invocation: CompileInvocation } | string> {
+  const invocation = await expanded(parsed, cwd);
   if (typeof invocation === 'string') return invocation;
   const key = await compileKey(invocation, cwd, env, variant, knownToolchains);
   if (knownToolchains) void saveKnownToolchains(knownToolchains);
@@ -103,7 +102,7 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
   if (typeof parsed === 'string') return { cacheable: false, reason: parsed };
   const trusted = await cacheDirTrusted(cacheDir);
   const knownToolchains = trusted ? path.join(cacheDir, KNOWN_TOOLCHAINS) : undefined;
-  const keyed = await keyOf(command, absoluteCwd, env, variant, knownToolchains);
+  const keyed = await keyOf(parsed, absoluteCwd, env, variant, knownToolchains);
   if (typeof keyed === 'string') return { cacheable: false, reason: keyed };
   const { key, invocation } = keyed;
   const entryDir = path.join(cacheDir, key);
@@ -121,7 +120,7 @@ async function lookup(command: string, cwd: string, options: CompileCacheOptions
       if (exitCode !== 0) return Promise.resolve();
       const stored = (async () => {
         // What was compiled is what the key says only if no input changed since it was computed.
-        const after = await keyOf(command, absoluteCwd, env, variant, knownToolchains).catch(() => undefined);
+        const after = await keyOf(parsed, absoluteCwd, env, variant, knownToolchains).catch(() => undefined);
         if (typeof after !== 'object' || after.key !== key) return;
         await storeEntry(cacheDir, entryDir, target, output, command.trim());
       })().finally(() => storing.delete(stored));

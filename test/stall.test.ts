@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient } from './support/kernel-client';
-import type { LatencySample } from './support/latency-sampler';
+import { sampleLatencyWhile } from './support/latency-sampler';
 
 /*
  * User text never stalls the kernel's main thread: while a 1 MB one-line
@@ -30,22 +29,8 @@ describe('a 1 MB one-line cell does not stall the kernel', function () {
    * (as a frontend would see them); returns the reply, outputs and the slowest answers.
    */
   async function runSampled(code: string): Promise<{ outputs: Awaited<ReturnType<KernelClient['execute']>>['outputs']; reply: Awaited<ReturnType<KernelClient['execute']>>['reply']; beat: number; control: number }> {
-    const sampler = spawn(process.execPath, [path.join(__dirname, 'support', 'latency-sampler.js'), path.join(kernel.dir, 'connection.json')], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let printed = '';
-    sampler.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    const ended = new Promise<void>((resolve) => sampler.once('close', () => resolve()));
-    try {
-      await new Promise((r) => setTimeout(r, 300)); // the sampler is connected and answering
-      const { reply, outputs } = await kernel.execute(code, {}, 120000);
-      sampler.stdin.end();
-      await ended;
-      const { beat, control } = JSON.parse(printed) as LatencySample;
-      return { reply, outputs, beat, control };
-    } finally {
-      if (sampler.exitCode === null && sampler.signalCode === null) sampler.kill('SIGKILL');
-    }
+    const { result, sample } = await sampleLatencyWhile(path.join(kernel.dir, 'connection.json'), () => kernel.execute(code, {}, 120000));
+    return { reply: result.reply, outputs: result.outputs, beat: sample.beat, control: sample.control };
   }
 
   type Sampled = Awaited<ReturnType<typeof runSampled>>;

@@ -18,6 +18,10 @@ const PACKAGES = [
   'iproute2', // ss, used by the epoll lesson
   'tmux', // the terminal that the jupyter console test types into
   'chromium', // the browser of the classic Notebook test
+  'python3-venv', // the JupyterLab environment of the browser tests (build/jupyter)
+  'lldb-19', // lldb-dap-19, the debugger of C cells
+  'strace', // %strace
+  'tcpdump', // %packets
 ];
 
 function installed(pkg) {

@@ -1,5 +1,6 @@
 import type { LineMagicName, LineMagicPlan } from './plan';
 import { invalidPlan, type InvalidPlan } from './usage-error';
+import { parsePacketsArgs, parseStraceArgs, parseTcpStatesArgs } from './picture-args';
 
 interface LineMagicRule {
   /** Checks the argument; returns an error text when it is wrong. */
@@ -18,10 +19,17 @@ const RULES: Record<LineMagicName, LineMagicRule> = {
         ? undefined
         : `%strict takes on or off (or nothing, to show the mode), got: ${argument}`,
   },
-  ps: { check: noArgument('ps') },
+  ps: { check: (argument) => (argument === '' || argument === '--tree' ? undefined : `%ps takes --tree (a picture) or nothing, got: ${argument}`) },
   ss: { check: noArgument('ss') },
   epoll: { check: (argument) => (/^\d+$/.test(argument) ? undefined : `usage: %epoll PID (a process id), got: ${argument || 'nothing'}`) },
+  tcpstates: { check: (argument) => errorOf(parseTcpStatesArgs(argument)) },
+  strace: { check: (argument) => errorOf(parseStraceArgs(argument)) },
+  packets: { check: (argument) => errorOf(parsePacketsArgs(argument)) },
 };
+
+function errorOf(parsed: object | string): string | undefined {
+  return typeof parsed === 'string' ? parsed : undefined;
+}
 
 /** Line magics that belong to TypeScript cells (the executor handles them). */
 const TYPESCRIPT_LINE_MAGICS = new Set(['p']);

@@ -41,7 +41,7 @@ export interface CompileRunPlan {
 }
 
 /** The line magics that stand alone in a cell. */
-export type LineMagicName = 'cd' | 'pwd' | 'strict' | 'ps' | 'ss' | 'epoll';
+export type LineMagicName = 'cd' | 'pwd' | 'strict' | 'ps' | 'ss' | 'epoll' | 'tcpstates' | 'strace' | 'packets';
 
 export interface LineMagicPlan {
   kind: 'line-magic';

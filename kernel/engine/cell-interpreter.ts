@@ -7,8 +7,10 @@ import type * as ExecutorHost from '../executor/host/client';
 import type * as CodeHelp from '../help/code-help';
 import type * as HelpCell from '../help/help-cell';
 import type * as SystemViews from '../views/system-views';
+import type * as PictureMagics from './picture-magics';
 import type * as Registry from '../runner/registry';
 import type * as RunnerShutdown from '../runner/shutdown';
+import type * as RunnerIsolation from '../runner/isolation';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 import { errorOutcome as error, interruptOutcome } from '../interpreter/outcome';
@@ -37,8 +39,11 @@ const executorHost = lazy(() => require('../executor/host/client') as typeof Exe
 const codeHelp = lazy(() => require('../help/code-help') as typeof CodeHelp);
 const helpCell = lazy(() => require('../help/help-cell') as typeof HelpCell);
 const systemViews = lazy(() => require('../views/system-views') as typeof SystemViews);
+// The picture magics load Graphviz and vega (on a thread of their own) only when one runs.
+const pictureMagics = lazy(() => require('./picture-magics') as typeof PictureMagics);
 const registry = lazy(() => require('../runner/registry') as typeof Registry);
 const runnerShutdown = lazy(() => require('../runner/shutdown') as typeof RunnerShutdown);
+const runnerIsolation = lazy(() => require('../runner/isolation') as typeof RunnerIsolation);
 const commandStep = lazy(() => require('./command-step') as typeof CommandStep);
 const compileRun = lazy(() => require('../cells/compile-run') as typeof CompileRun);
 const planCells = lazy(() => require('../cells/plan-cell') as typeof PlanCell);
@@ -74,6 +79,8 @@ export class CellInterpreter implements Interpreter {
   /** The commands' environment when variables are added to it; else they inherit the kernel's. */
   private readonly commandEnv: NodeJS.ProcessEnv | undefined;
   private readonly planner = new CellPlanner(planCells);
+  /** A picture magic ran: a live diagram may need stopping at restart. */
+  private picturesUsed = false;
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
@@ -129,7 +136,7 @@ export class CellInterpreter implements Interpreter {
       case 'shell':
         return this.runCommands(plan.commands, sink, interrupt);
       case 'line-magic':
-        return this.runLineMagic(plan, sink);
+        return this.runLineMagic(plan, sink, interrupt);
       case 'typescript': {
         // `?name` shows what Shift-Tab shows (a libc name's man page too).
         // The help modules (man pages, groff) are read only when a cell asks for help.
@@ -192,7 +199,7 @@ export class CellInterpreter implements Interpreter {
     return ok;
   }
 
-  private async runLineMagic(plan: LineMagicPlan, sink: OutputSink): Promise<CellOutcome> {
+  private async runLineMagic(plan: LineMagicPlan, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
     switch (plan.name) {
       case 'cd': {
         const target = path.resolve(this.cwd, plan.argument || process.env.HOME || '/');
@@ -215,12 +222,28 @@ export class CellInterpreter implements Interpreter {
       case 'ps':
       case 'ss':
       case 'epoll':
-        return systemViews().runSystemView(plan.name, plan.argument, sink, {
-          rootPid: process.pid,
-          executorPid: this.executorClient?.pid,
-          started: registry().listStarted(),
-        });
+        if (plan.name === 'ps' && plan.argument === '--tree') return this.runPictureMagic('ps-tree', '', sink, interrupt);
+        return systemViews().runSystemView(plan.name, plan.argument, sink, this.kernelProcesses());
+      case 'tcpstates':
+      case 'strace':
+      case 'packets':
+        return this.runPictureMagic(plan.name, plan.argument, sink, interrupt);
     }
+  }
+
+  private kernelProcesses(): SystemViews.KernelProcesses {
+    return { rootPid: process.pid, executorPid: this.executorClient?.pid, started: registry().listStarted() };
+  }
+
+  private runPictureMagic(name: PictureMagics.PictureMagicName, argument: string, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
+    this.picturesUsed = true;
+    return pictureMagics().runPictureMagic(name, argument, {
+      sink,
+      cwd: this.cwd,
+      kernel: () => this.kernelProcesses(),
+      netIsolated: runnerIsolation().isolationStatus()?.active.includes('net') === true,
+      run: (command) => commandStep().runCommandStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt }),
+    });
   }
 
   evaluateExpressions(expressions: Record<string, string>): Promise<Record<string, ExpressionResult>> {
@@ -254,6 +277,7 @@ export class CellInterpreter implements Interpreter {
 
   async shutdown(restart: boolean): Promise<void> {
     this.planner.close();
+    if (this.picturesUsed) pictureMagics().stopLiveStates();
     // The executor ends what its cells started (launch(), sh()) first, so their helpers reap them;
     // then the runner's own shutdown: every process commands started, then whatever is left in the cgroups.
     const executor = this.executorClient;

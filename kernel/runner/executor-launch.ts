@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import { nativeArtifact } from '../paths';
-import { enterIsolation, type LaunchCommand } from './isolation';
+import { enterIsolation, isolationStatus, type LaunchCommand } from './isolation';
 import { EXECUTOR_GROUPS_ENV } from './executor-groups';
 import { executorGroupFiles, guardEnvironment } from './process-guard';
 
@@ -23,7 +23,17 @@ export function executorLaunch(file: string, args: string[]): LaunchCommand {
   return { file: launcher, args: [String(process.pid), '--', inner.file, ...inner.args] };
 }
 
+/** The kernel's pid, for the executor's pictures of the kernel's processes. */
+export const KERNEL_PID_ENV = 'SOCKBOOK_KERNEL_PID';
+/** `net` when the kernel's commands have a network namespace of their own (what %packets needs). */
+export const NET_ISOLATED_ENV = 'SOCKBOOK_NET_ISOLATED';
+
 /** What the executor child must know of the kernel's guard, and the cgroups it joins. */
 export function executorEnvironment(): Record<string, string> {
-  return { ...guardEnvironment(), [EXECUTOR_GROUPS_ENV]: JSON.stringify(executorGroupFiles()) };
+  return {
+    ...guardEnvironment(),
+    [EXECUTOR_GROUPS_ENV]: JSON.stringify(executorGroupFiles()),
+    [KERNEL_PID_ENV]: String(process.pid),
+    [NET_ISOLATED_ENV]: isolationStatus()?.active.includes('net') ? '1' : '0',
+  };
 }

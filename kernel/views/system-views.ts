@@ -9,7 +9,7 @@ import { readProcText } from './proc-files';
 import { flattenTree, readProcessTree, type ProcessNode } from './process-tree';
 import { processTreeBundle } from './process-view';
 import type { SocketEntry } from './net-tables';
-import { listSockets, PortMemory, readSocketTables, type SocketOwner } from './socket-list';
+import { listSockets, PortMemory, readSocketTables, type SocketOwner, type SocketSnapshot } from './socket-list';
 import { socketTableBundle } from './socket-view';
 import { epollEventBits } from '../help/system-constants';
 
@@ -28,7 +28,7 @@ export type SystemViewName = 'ps' | 'ss' | 'epoll';
 // Ports of the sockets shown so far in this kernel: TIME-WAIT outlives the program.
 const portMemory = new PortMemory();
 
-async function kernelTree(kernel: KernelProcesses): Promise<ProcessNode> {
+export async function kernelTree(kernel: KernelProcesses): Promise<ProcessNode> {
   const tree = await readProcessTree(kernel.rootPid);
   if (!tree) throw new Error(`cannot read /proc/${kernel.rootPid}/stat: is /proc mounted?`);
   return tree;
@@ -41,7 +41,7 @@ const HELPER_NAMES = new Set(['sockbook-run', 'sockbook-ns', 'sockbook-reaper'])
  * name (their command lines are install paths and plumbing options), and no
  * helper whose command is over with nothing left under it (it is exiting).
  */
-function forStudents(node: ProcessNode, kernel: KernelProcesses): ProcessNode | undefined {
+export function forStudents(node: ProcessNode, kernel: KernelProcesses): ProcessNode | undefined {
   const children = node.children.map((child) => forStudents(child, kernel)).filter((c): c is ProcessNode => c !== undefined);
   const helper = HELPER_NAMES.has(node.comm);
   if (helper && children.length === 0) return undefined;
@@ -50,7 +50,7 @@ function forStudents(node: ProcessNode, kernel: KernelProcesses): ProcessNode | 
   return { ...node, commandLine: name ?? node.commandLine, children };
 }
 
-function labels(kernel: KernelProcesses): Map<number, string> {
+export function processLabels(kernel: KernelProcesses): Map<number, string> {
   const out = new Map<number, string>([[kernel.rootPid, 'this kernel']]);
   if (kernel.executorPid !== undefined) out.set(kernel.executorPid, 'TypeScript executor');
   for (const started of kernel.started) {
@@ -63,7 +63,7 @@ function labels(kernel: KernelProcesses): Map<number, string> {
 export async function processesView(kernel: KernelProcesses): Promise<MimeBundle> {
   // The root is the kernel itself, never a helper, so it is always kept.
   const tree = forStudents(await kernelTree(kernel), kernel) as ProcessNode;
-  return processTreeBundle(tree, labels(kernel));
+  return processTreeBundle(tree, processLabels(kernel));
 }
 
 /** The fd the executor's IPC channel to the kernel uses (Node passes it in NODE_CHANNEL_FD). */
@@ -75,6 +75,11 @@ async function ipcChannelFd(pid: number | undefined): Promise<number | undefined
 }
 
 export async function socketsView(kernel: KernelProcesses): Promise<MimeBundle> {
+  return socketTableBundle(await kernelSockets(kernel));
+}
+
+/** The sockets of the kernel's processes, without its own plumbing, and the closed ones still on their ports (TIME-WAIT). */
+export async function kernelSockets(kernel: KernelProcesses): Promise<SocketSnapshot> {
   const tree = await kernelTree(kernel);
   const helpers = new Set(kernel.started.map((s) => s.helperPid));
   for (const node of flattenTree(tree)) if (node.comm === 'sockbook-run') helpers.add(node.pid);
@@ -91,7 +96,7 @@ export async function socketsView(kernel: KernelProcesses): Promise<MimeBundle> 
     .map((node) => ({ pid: node.pid, command: node.commandLine }));
   const snapshot = await listSockets(processes, { hide, ports: portMemory.all, namespaceOf: kernel.rootPid });
   portMemory.remember(snapshot.sockets.filter((s) => s.owners.length > 0));
-  return socketTableBundle(snapshot);
+  return snapshot;
 }
 
 /** `tcp 127.0.0.1:5000 -> 127.0.0.1:40000 ESTABLISHED`, for the sockets of an epoll list. */

@@ -153,6 +153,105 @@ interface SockbookComms {
  */
 declare const comm: SockbookComms;
 
+
+/** A TCP state of RFC 793, as the diagram names it. */
+type SockbookTcpState = 'CLOSED' | 'LISTEN' | 'SYN-RECEIVED' | 'SYN-SENT' | 'ESTABLISHED' | 'FIN-WAIT-1' | 'CLOSE-WAIT' | 'FIN-WAIT-2' | 'CLOSING' | 'LAST-ACK' | 'TIME-WAIT';
+
+interface SockbookTcpStateCounts {
+  /** Every state of the diagram with how many of this kernel's TCP sockets are in it. */
+  counts: Record<SockbookTcpState, number>;
+  sockets: { state: SockbookTcpState; local: string; peer: string; owners: string[] }[];
+}
+
+interface SockbookTcpStatesHandle {
+  /** The display_id of the diagram. */
+  readonly id: string;
+  /** The counts last shown. */
+  readonly data: SockbookTcpStateCounts;
+  /** Stops updating a live diagram. */
+  stop(): void;
+  /** Resolves when the diagram stops updating. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Shows the TCP state diagram of RFC 793 with the number of this kernel's
+ * sockets in each state (like \`%tcpstates\`). With { live: true } the diagram
+ * is updated in place as the counts change, while later cells run, for
+ * \`seconds\` (default 120) or until stop().
+ *
+ * @example const states = await tcpStates({ live: true });
+ *          // … run a server and its clients in the next cells …
+ *          states.stop();
+ */
+declare function tcpStates(options?: { live?: boolean; seconds?: number; intervalMs?: number }): Promise<SockbookTcpStatesHandle>;
+
+/** One event of an strace log. */
+type SockbookStraceEvent =
+  | { kind: 'call'; pid: number; time: number; name: string; args: string; result: string; duration: number }
+  | { kind: 'signal'; pid: number; time: number; signal: string; from?: number }
+  | { kind: 'exit'; pid: number; time: number; how: string }
+  | { kind: 'fork'; pid: number; time: number; child: number }
+  | { kind: 'exec'; pid: number; time: number; program: string };
+
+interface SockbookTrace {
+  command: string;
+  /** The raw log strace wrote (relative to the notebook's directory). */
+  logFile: string;
+  trace: { events: SockbookStraceEvent[]; pids: number[]; programs: Record<number, string>; unparsed: string[] };
+  timeline: { marks: { kind: string; lane: string; t: number; t2?: number; lane2?: string; category: string; label: string }[]; lanes: string[]; leftOut: number; hidden: number; total: number };
+  /** The command's exit status. */
+  exitStatus: number;
+}
+
+/**
+ * Runs cmd under \`strace -f -tt -T\` (like \`%strace CMD\`) and shows a timeline,
+ * one lane per process: calls as ticks, blocking calls as bars, fork and exec
+ * arrows, signals. Resolves to the parsed trace. The raw log stays in
+ * logFile (default strace.log); all traces every call (default: sockets,
+ * processes, reads and writes, waits); maxEvents caps the picture (default 1500).
+ */
+declare function strace(cmd: string, options?: { logFile?: string; all?: boolean; maxEvents?: number }): Promise<SockbookTrace>;
+
+interface SockbookPackets {
+  command: string;
+  logFile: string;
+  ladder: {
+    endpoints: string[];
+    steps: { index: number; t: number; from: string; to: string; kind: string; seq?: number; ack?: number; length: number; fromState: SockbookTcpState; toState: SockbookTcpState }[];
+  };
+  leftOut: number;
+  exitStatus: number;
+}
+
+/**
+ * Captures the loopback TCP traffic of cmd with tcpdump (like \`%packets CMD\`)
+ * and shows it as a sequence diagram (SYN, SYN-ACK, ACK, data, FIN, RST) with
+ * each side's TCP state. Needs the kernel started with \`--isolate net\`: it
+ * refuses otherwise.
+ */
+declare function packets(cmd: string, options?: { logFile?: string; maxSegments?: number }): Promise<SockbookPackets>;
+
+interface SockbookTreeProcess {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  state: string;
+  command: string;
+  zombie: boolean;
+  /** A session of its own that it does not lead, and no terminal: a double-forked daemon. */
+  daemon: boolean;
+  note?: string;
+}
+
+/**
+ * Shows the kernel's processes as a tree (like \`%ps --tree\`): sessions and
+ * process groups as boxes, zombies and double-forked daemons marked.
+ * Resolves to the processes and the parent → child edges.
+ */
+declare function psTree(): Promise<{ processes: SockbookTreeProcess[]; edges: [number, number][] }>;
+
 /** Runs a \`!cmd\` line (sh() under another name, so a variable called sh does not break them). */
 declare function ${SHELL_LINE_HELPER}(cmd: string): Promise<number>;
 /** Shows a \`%p EXPR # comment\` line. */

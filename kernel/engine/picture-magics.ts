@@ -1,0 +1,137 @@
+// The picture line magics: %tcpstates [--live], %strace CMD, %packets CMD,
+// %ps --tree. The commands run through the runner like any `!cmd`; the
+// pictures are drawn on the renderer's thread (kernel/pictures), loaded only
+// when one of these runs.
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type { OutputSink } from '../interpreter/output-sink';
+import { errorOutcome as failure, interruptOutcome, type CellOutcome } from '../interpreter/outcome';
+import { parsePacketsArgs, parseStraceArgs, parseTcpStatesArgs } from '../cells/picture-args';
+import type { KernelProcesses } from '../views/system-views';
+import { packetsCommandLine, packetsPicture, PACKETS_NEEDS_ISOLATION, processTreePicture, straceCommandLine, stracePicture } from '../pictures/system-pictures';
+import { countsKey, readTcpStates, tcpStatesPicture } from '../pictures/tcp-states';
+
+export type PictureMagicName = 'tcpstates' | 'strace' | 'packets' | 'ps-tree';
+
+export interface PictureMagicContext {
+  sink: OutputSink;
+  cwd: string;
+  kernel: () => KernelProcesses;
+  /** True when the kernel's commands run in a network namespace of their own. */
+  netIsolated: boolean;
+  /** Runs a shell command as a `!cmd` line does (streamed, interruptible). */
+  run(command: string): Promise<{ interrupted: boolean }>;
+}
+
+/** How often a live diagram reads the sockets again (ms). */
+const LIVE_POLL_MS = 400;
+
+/**
+ * The one live state diagram of this kernel: after its cell has ended it keeps
+ * reading the sockets and updates its display in place (update_display_data,
+ * parented to its cell) when the counts change, until its time is up, a new
+ * %tcpstates replaces it, or `%tcpstates --stop`.
+ */
+class LiveStates {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly sink: OutputSink,
+    private readonly kernel: () => KernelProcesses,
+    private readonly displayId: string,
+    private readonly until: number,
+    private lastKey: string,
+  ) {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => void this.poll(), LIVE_POLL_MS);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const data = await readTcpStates(this.kernel());
+      const ending = Date.now() >= this.until;
+      const key = countsKey(data);
+      if (key !== this.lastKey || ending) {
+        this.lastKey = key;
+        const picture = await tcpStatesPicture(data);
+        if (this.stopped) return;
+        const note = ending ? '\n(live view ended)' : '\n(live: updated as the counts change)';
+        this.sink.updateDisplay(this.displayId, { ...picture.bundle, 'text/plain': `${String(picture.bundle['text/plain'])}${note}` });
+      }
+      if (ending) return this.stop();
+    } catch {
+      // A snapshot that failed (a process ended while read) is skipped; the next poll reads again.
+    }
+    if (!this.stopped) this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+let live: LiveStates | undefined;
+
+/** Ends the live diagram, if any (restart, shutdown, a new one). */
+export function stopLiveStates(): void {
+  live?.stop();
+  live = undefined;
+}
+
+export async function runPictureMagic(name: PictureMagicName, argument: string, context: PictureMagicContext): Promise<CellOutcome> {
+  const { sink } = context;
+  try {
+    switch (name) {
+      case 'tcpstates': {
+        const args = parseTcpStatesArgs(argument);
+        if (typeof args === 'string') return failure('UsageError', args);
+        stopLiveStates();
+        if (args.stop) {
+          sink.stream('stdout', 'live TCP state diagram stopped\n');
+          return { status: 'ok' };
+        }
+        const data = await readTcpStates(context.kernel());
+        const picture = await tcpStatesPicture(data);
+        if (!args.live) {
+          sink.display(picture.bundle);
+          return { status: 'ok' };
+        }
+        const id = randomUUID();
+        sink.display({ ...picture.bundle, 'text/plain': `${String(picture.bundle['text/plain'])}\n(live: updated as the counts change)` }, {}, id);
+        live = new LiveStates(sink, context.kernel, id, Date.now() + args.seconds * 1000, countsKey(data));
+        return { status: 'ok' };
+      }
+      case 'ps-tree':
+        sink.display((await processTreePicture(context.kernel())).bundle);
+        return { status: 'ok' };
+      case 'strace': {
+        const args = parseStraceArgs(argument);
+        if (typeof args === 'string') return failure('UsageError', args);
+        const logPath = path.resolve(context.cwd, args.logFile);
+        const step = await context.run(straceCommandLine(args, logPath));
+        if (step.interrupted) return interruptOutcome();
+        sink.display((await stracePicture(args, logPath)).bundle);
+        return { status: 'ok' };
+      }
+      case 'packets': {
+        const args = parsePacketsArgs(argument);
+        if (typeof args === 'string') return failure('UsageError', args);
+        if (!context.netIsolated) return failure('NotIsolated', PACKETS_NEEDS_ISOLATION);
+        const logPath = path.resolve(context.cwd, args.logFile);
+        const step = await context.run(packetsCommandLine(args, logPath));
+        if (step.interrupted) return interruptOutcome();
+        sink.display((await packetsPicture(args, logPath)).bundle);
+        return { status: 'ok' };
+      }
+    }
+  } catch (error) {
+    return failure('PictureError', `%${name === 'ps-tree' ? 'ps --tree' : name}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}

@@ -168,6 +168,7 @@ export function ladderSpec(ladder: PacketLadder, title: string): object {
       arrow: rightward ? 'triangle-right' : 'triangle-left',
       label: `${step.kind}${step.seq !== undefined ? ` seq=${step.seq}` : ''}${step.ack !== undefined ? ` ack=${step.ack}` : ''}`,
       rightward,
+      flag: step.kind.startsWith('RST') ? 'RST' : step.kind.startsWith('SYN') ? 'SYN' : step.kind.includes('FIN') ? 'FIN' : step.length > 0 ? 'data' : 'ACK',
     };
   });
   const heads = ladder.endpoints.map((endpoint, i) => ({ endpoint, x: i, top: 0, bottom: ladder.steps.length + 1 }));
@@ -184,10 +185,10 @@ export function ladderSpec(ladder: PacketLadder, title: string): object {
     { field: 'toState', type: 'nominal', title: 'receiver after' },
   ];
   const kindColor = {
-    field: 'kind',
+    field: 'flag',
     type: 'nominal',
-    legend: null,
-    scale: { domain: ['SYN', 'SYN-ACK', 'ACK', 'FIN', 'RST', 'RST-ACK'], range: ['#1f77b4', '#1f77b4', '#7f7f7f', '#ff7f0e', '#d62728', '#d62728'] },
+    title: 'segment',
+    scale: { domain: ['SYN', 'data', 'ACK', 'FIN', 'RST'], range: ['#1f77b4', '#2ca02c', '#7f7f7f', '#ff7f0e', '#d62728'] },
   };
   return {
     $schema: VEGA_LITE_SCHEMA,

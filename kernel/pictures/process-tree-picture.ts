@@ -56,7 +56,7 @@ function short(text: string, max = 48): string {
 export function processTreeDot(data: ProcessTreeData): string {
   const lines = [
     'digraph processes {',
-    '  graph [rankdir=TB, fontname="Helvetica", fontsize=11, label="Processes of this kernel: sessions and process groups", labelloc=t, compound=true];',
+    '  graph [rankdir=TB, fontname="Helvetica", label="processes of this kernel", labelloc=t, fontsize=13, compound=true];',
     '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];',
     '  edge [color="#555555", arrowsize=0.7];',
   ];

@@ -12,7 +12,7 @@ export const BLOCKING_S = 0.001;
 const CATEGORIES: [string, string[]][] = [
   ['network', ['socket', 'socketpair', 'bind', 'listen', 'accept', 'accept4', 'connect', 'shutdown', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'setsockopt', 'getsockopt', 'getsockname', 'getpeername']],
   ['read/write', ['read', 'write', 'readv', 'writev', 'pread64', 'pwrite64', 'sendfile', 'splice', 'pipe', 'pipe2', 'dup', 'dup2', 'dup3', 'close']],
-  ['waiting', ['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'epoll_create', 'epoll_create1', 'epoll_ctl', 'poll', 'ppoll', 'select', 'pselect6', 'wait4', 'waitid', 'nanosleep', 'clock_nanosleep', 'pause', 'rt_sigsuspend', 'sigsuspend', 'futex']],
+  ['waiting', ['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'epoll_create', 'epoll_create1', 'epoll_ctl', 'poll', 'ppoll', 'select', 'pselect6', 'wait4', 'waitid', 'nanosleep', 'clock_nanosleep', 'restart_syscall', 'pause', 'rt_sigsuspend', 'sigsuspend', 'futex']],
   ['processes', ['clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'exit', 'exit_group', 'kill', 'tgkill', 'tkill', 'setsid', 'setpgid', 'getpgid', 'getsid', 'prctl']],
   ['signals', ['rt_sigaction', 'rt_sigprocmask', 'rt_sigreturn', 'signalfd', 'signalfd4', 'sigaltstack', 'alarm']],
 ];

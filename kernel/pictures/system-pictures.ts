@@ -38,7 +38,7 @@ export async function processTreePicture(kernel: KernelProcesses): Promise<Pictu
  */
 export const TRACED_CALLS =
   '%network,%process,read,write,readv,writev,close,pipe,pipe2,dup2,dup3,epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,' +
-  'poll,ppoll,select,pselect6,nanosleep,clock_nanosleep,pause,rt_sigsuspend,signalfd4,setsid,setpgid';
+  'poll,ppoll,select,pselect6,nanosleep,clock_nanosleep,restart_syscall,pause,rt_sigsuspend,signalfd4,setsid,setpgid';
 
 /** The shell command that runs CMD under strace, writing the log to `logPath`. */
 export function straceCommandLine(args: TraceArgs, logPath: string): string {

@@ -42,6 +42,18 @@ function viewsOf(shown: ShownCell[], magic: string): string[] {
   return shown.filter((c) => c.source.trim() === magic).map((c) => c.text);
 }
 
+/** The display of the cell whose source is exactly `magic` (a picture magic): its MIME bundle. */
+function pictureOf(cells: LessonCell[], magic: string): Record<string, unknown> {
+  const cell = cells.find((c) => c.cell_type === 'code' && (Array.isArray(c.source) ? c.source.join('') : c.source).trim() === magic);
+  assert.ok(cell, `a cell ${magic}`);
+  const shown = (cell.outputs ?? []).find((o) => o.output_type === 'display_data' && o.data?.['image/svg+xml'] !== undefined);
+  assert.ok(shown?.data, `${magic} shows a picture`);
+  const svg = shown.data['image/svg+xml'];
+  assert.match(Array.isArray(svg) ? svg.join('') : String(svg), /^<svg[\s\S]*<\/svg>\s*$/);
+  const plain = shown.data['text/plain'];
+  return { ...shown.data, 'text/plain': Array.isArray(plain) ? plain.join('') : String(plain) };
+}
+
 function capture(text: string, pattern: RegExp): string {
   const match = pattern.exec(text);
   assert.ok(match, `${pattern} in:\n${text}`);
@@ -99,6 +111,17 @@ function assertTcpStates(cells: LessonCell[]): number[] {
   const ps = viewsOf(shown, '%ps');
   assert.equal(ps.length, 1);
   assert.doesNotMatch(ps[0], /\.exe/);
+
+  // The pictures: the live diagram, redrawn while close_trace ran, counts its connection's TIME-WAIT;
+  // the timeline shows close_trace's calls in order.
+  const states = String(pictureOf(cells, '%tcpstates --live 30')['text/plain']);
+  assert.match(states, /^TIME-WAIT\s+[1-9]\d*$/m);
+  assert.match(states, /^\s+TIME-WAIT\s+127\.0\.0\.1:\d+ -> 127\.0\.0\.1:31045\s/m, 'the live diagram was updated by the next cell');
+  const trace = pictureOf(cells, '%strace ./close_trace.exe 31045');
+  assert.ok(trace['application/vnd.vegalite.v5+json'], 'the timeline is also a Vega-Lite chart');
+  const calls = [...String(trace['text/plain']).matchAll(/\s(socket|bind|listen|connect|accept|shutdown)\(/g)].map((m) => m[1]);
+  assert.deepEqual(calls.slice(0, 5), ['socket', 'bind', 'listen', 'socket', 'connect'], String(trace['text/plain']));
+  assert.ok(calls.indexOf('shutdown') > calls.indexOf('accept'), 'shutdown after accept');
   return [...all.matchAll(/^(?:server|rdhup_server) (\d+) listens/gm)].map((m) => Number(m[1]));
 }
 
@@ -110,6 +133,10 @@ function assertDaemons(cells: LessonCell[]): number[] {
   const ps = viewsOf(shown, '%ps');
   assert.equal(ps.length, 3, 'three %ps views');
   const daemon = capture(all, /^daemon started, pid (\d+)$/m);
+  // The picture marks the daemon, and its server is not one.
+  const tree = String(pictureOf(cells, '%ps --tree')['text/plain']);
+  assert.match(tree, new RegExp(`^\\s*${daemon}\\s.*supervisor\\.exe 31050\\s+\\[daemon: double fork`, 'm'), tree);
+  assert.match(tree, /echo_server\.exe 31050$/m);
   const treeRows = (view: string) => view.split('\n').filter((line) => !line.includes('sockbook-run'));
 
   // The daemon seen by %ps: one supervisor process (starter and session leader gone), under the

@@ -81,6 +81,8 @@ export class CellInterpreter implements Interpreter {
   private readonly planner = new CellPlanner(planCells);
   /** A picture magic ran: a live diagram may need stopping at restart. */
   private picturesUsed = false;
+  /** The sinks of the cells running now, latest last: a live picture updates through the running cell, as IPython's update_display does. */
+  private readonly runningSinks: OutputSink[] = [];
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
@@ -115,6 +117,15 @@ export class CellInterpreter implements Interpreter {
   }
 
   async execute(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
+    this.runningSinks.push(sink);
+    try {
+      return await this.executeCell(request, sink, interrupt);
+    } finally {
+      this.runningSinks.splice(this.runningSinks.indexOf(sink), 1);
+    }
+  }
+
+  private async executeCell(request: CellRequest, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
     const plan = await this.planner.plan(request.code, this.dialect);
     switch (plan.kind) {
       case 'setup':
@@ -239,6 +250,7 @@ export class CellInterpreter implements Interpreter {
     this.picturesUsed = true;
     return pictureMagics().runPictureMagic(name, argument, {
       sink,
+      sinkNow: () => this.runningSinks[this.runningSinks.length - 1] ?? sink,
       cwd: this.cwd,
       kernel: () => this.kernelProcesses(),
       netIsolated: runnerIsolation().isolationStatus()?.active.includes('net') === true,

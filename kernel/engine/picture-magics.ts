@@ -4,7 +4,7 @@
 // when one of these runs.
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import type { OutputSink } from '../interpreter/output-sink';
+import type { MimeBundle, OutputSink } from '../interpreter/output-sink';
 import { errorOutcome as failure, interruptOutcome, type CellOutcome } from '../interpreter/outcome';
 import { parsePacketsArgs, parseStraceArgs, parseTcpStatesArgs } from '../cells/picture-args';
 import type { KernelProcesses } from '../views/system-views';
@@ -15,6 +15,12 @@ export type PictureMagicName = 'tcpstates' | 'strace' | 'packets' | 'ps-tree';
 
 export interface PictureMagicContext {
   sink: OutputSink;
+  /**
+   * Where a live picture's later updates go: the sink of the cell running at
+   * that moment (a frontend updates the display by its id whichever cell the
+   * message is parented to; nbclient keeps only the running cell's messages).
+   */
+  sinkNow(): OutputSink;
   cwd: string;
   kernel: () => KernelProcesses;
   /** True when the kernel's commands run in a network namespace of their own. */
@@ -24,7 +30,7 @@ export interface PictureMagicContext {
 }
 
 /** How often a live diagram reads the sockets again (ms). */
-const LIVE_POLL_MS = 400;
+const LIVE_POLL_MS = 200;
 
 /**
  * The one live state diagram of this kernel: after its cell has ended it keeps
@@ -37,11 +43,13 @@ class LiveStates {
   private stopped = false;
 
   constructor(
-    private readonly sink: OutputSink,
+    private readonly sink: () => OutputSink,
     private readonly kernel: () => KernelProcesses,
     private readonly displayId: string,
     private readonly until: number,
     private lastKey: string,
+    /** The picture last shown, to say on it that it stopped. */
+    private lastBundle: MimeBundle,
   ) {
     this.schedule();
   }
@@ -61,8 +69,8 @@ class LiveStates {
         this.lastKey = key;
         const picture = await tcpStatesPicture(data);
         if (this.stopped) return;
-        const note = ending ? '\n(live view ended)' : '\n(live: updated as the counts change)';
-        this.sink.updateDisplay(this.displayId, { ...picture.bundle, 'text/plain': `${String(picture.bundle['text/plain'])}${note}` });
+        this.lastBundle = picture.bundle;
+        this.show(ending ? 'live view ended' : LIVE_NOTE);
       }
       if (ending) return this.stop();
     } catch {
@@ -71,17 +79,29 @@ class LiveStates {
     if (!this.stopped) this.schedule();
   }
 
-  stop(): void {
+  private show(note: string): void {
+    this.sink().updateDisplay(this.displayId, withNote(this.lastBundle, note));
+  }
+
+  /** Stops updating; `say` marks the picture as stopped. */
+  stop(say = false): void {
+    if (say && !this.stopped) this.show('live view stopped');
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
   }
 }
 
+const LIVE_NOTE = 'live: updated as the counts change';
+
+function withNote(bundle: MimeBundle, note: string): MimeBundle {
+  return { ...bundle, 'text/plain': `${String(bundle['text/plain'])}\n(${note})` };
+}
+
 let live: LiveStates | undefined;
 
 /** Ends the live diagram, if any (restart, shutdown, a new one). */
-export function stopLiveStates(): void {
-  live?.stop();
+export function stopLiveStates(say = false): void {
+  live?.stop(say);
   live = undefined;
 }
 
@@ -92,7 +112,7 @@ export async function runPictureMagic(name: PictureMagicName, argument: string, 
       case 'tcpstates': {
         const args = parseTcpStatesArgs(argument);
         if (typeof args === 'string') return failure('UsageError', args);
-        stopLiveStates();
+        stopLiveStates(args.stop);
         if (args.stop) {
           sink.stream('stdout', 'live TCP state diagram stopped\n');
           return { status: 'ok' };
@@ -104,8 +124,8 @@ export async function runPictureMagic(name: PictureMagicName, argument: string, 
           return { status: 'ok' };
         }
         const id = randomUUID();
-        sink.display({ ...picture.bundle, 'text/plain': `${String(picture.bundle['text/plain'])}\n(live: updated as the counts change)` }, {}, id);
-        live = new LiveStates(sink, context.kernel, id, Date.now() + args.seconds * 1000, countsKey(data));
+        sink.display(withNote(picture.bundle, LIVE_NOTE), {}, id);
+        live = new LiveStates(context.sinkNow, context.kernel, id, Date.now() + args.seconds * 1000, countsKey(data), picture.bundle);
         return { status: 'ok' };
       }
       case 'ps-tree':

@@ -324,7 +324,11 @@ describe('pictures: the magics and functions in a kernel', function () {
     const text = String((update.content.data as Record<string, unknown>)['text/plain']);
     assert.match(text, /^LISTEN\s+1$/m);
     assertSvg((update.content.data as Record<string, unknown>)['image/svg+xml']);
-    await kernel.execute('%tcpstates --stop');
+    const stop = await kernel.execute('%tcpstates --stop');
+    const last = stop.outputs.filter((m) => m.header.msg_type === 'update_display_data').pop();
+    assert.ok(last, 'the stop redraws the diagram once more, through the --stop cell');
+    assert.equal((last.content.transient as { display_id: string }).display_id, id);
+    assert.match(String((last.content.data as Record<string, unknown>)['text/plain']), /^ESTABLISHED\s+2$[\s\S]*\(live view stopped\)$/m);
     const handle = await kernel.execute('const s = await tcpStates(); s.stop(); `${s.data.counts.LISTEN} ${s.data.counts.ESTABLISHED}`');
     assert.equal(resultText(handle.outputs), "'1 2'");
     await kernel.execute('cli.destroy(); srv.close();');

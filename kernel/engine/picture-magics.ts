@@ -83,11 +83,22 @@ class LiveStates {
     this.sink().updateDisplay(this.displayId, withNote(this.lastBundle, note));
   }
 
-  /** Stops updating; `say` marks the picture as stopped. */
-  stop(say = false): void {
-    if (say && !this.stopped) this.show('live view stopped');
+  /** Stops updating. */
+  stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Stops, and draws the counts of this moment once more, marked as stopped. */
+  async finish(): Promise<void> {
+    if (this.stopped) return;
+    this.stop();
+    try {
+      this.lastBundle = (await tcpStatesPicture(await readTcpStates(this.kernel()))).bundle;
+    } catch {
+      // the last picture shown stays
+    }
+    this.show('live view stopped');
   }
 }
 
@@ -100,8 +111,8 @@ function withNote(bundle: MimeBundle, note: string): MimeBundle {
 let live: LiveStates | undefined;
 
 /** Ends the live diagram, if any (restart, shutdown, a new one). */
-export function stopLiveStates(say = false): void {
-  live?.stop(say);
+export function stopLiveStates(): void {
+  live?.stop();
   live = undefined;
 }
 
@@ -112,11 +123,13 @@ export async function runPictureMagic(name: PictureMagicName, argument: string, 
       case 'tcpstates': {
         const args = parseTcpStatesArgs(argument);
         if (typeof args === 'string') return failure('UsageError', args);
-        stopLiveStates(args.stop);
         if (args.stop) {
+          await live?.finish();
+          stopLiveStates();
           sink.stream('stdout', 'live TCP state diagram stopped\n');
           return { status: 'ok' };
         }
+        stopLiveStates();
         const data = await readTcpStates(context.kernel());
         const picture = await tcpStatesPicture(data);
         if (!args.live) {

@@ -27,7 +27,10 @@ function renderer(): Worker {
     pending.delete(reply.id);
     if ('svg' in reply) waiter.resolve(reply.svg);
     else waiter.reject(new Error(reply.error));
-    if (pending.size === 0) idleSoon();
+    if (pending.size === 0) {
+      started.unref(); // an idle renderer keeps no process alive
+      idleSoon();
+    }
   });
   started.on('error', (error) => failAll(error));
   started.on('exit', (code) => {
@@ -50,6 +53,7 @@ function idleSoon(): void {
 export function renderSvg(job: RenderJob): Promise<string> {
   const id = nextId++;
   const thread = renderer();
+  thread.ref(); // a job in progress keeps the process alive until its picture is drawn
   if (idleTimer) clearTimeout(idleTimer);
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });

@@ -183,7 +183,7 @@ function assertGone(pids: number[]): void {
 }
 
 const LESSONS = [
-  { name: 'tcp-states.ipynb', check: assertTcpStates, leftovers: ['rdhup_server.log', 'tcp_server_31040.pid', 'tcp_server_31041.pid', 'rdhup_server.pid'] },
+  { name: 'tcp-states.ipynb', check: assertTcpStates, leftovers: ['rdhup_server.log', 'tcp_server_31040.pid', 'tcp_server_31041.pid', 'rdhup_server.pid', 'strace.log'] },
   { name: 'daemons.ipynb', check: assertDaemons, leftovers: ['daemon.log', 'supervisor.pid', 'echo_server.pid'] },
 ];
 

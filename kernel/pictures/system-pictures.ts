@@ -6,7 +6,7 @@ import type { PacketsArgs, TraceArgs } from '../cells/picture-args';
 import { shellQuote } from '../cells/shell-words';
 import { readProcText } from '../views/proc-files';
 import { flattenTree } from '../views/process-tree';
-import { forStudents, kernelTree, processLabels, type KernelProcesses } from '../views/system-views';
+import { forStudents, kernelTree, processLabels, rememberPorts, type KernelProcesses } from '../views/system-views';
 import { buildLadder, ladderSpec, ladderText, type PacketLadder } from './packet-ladder';
 import { pictureBundle, type Picture } from './picture-bundle';
 import { processTreeDot, processTreeText, treeData, type ProcessTreeData } from './process-tree-picture';
@@ -62,11 +62,24 @@ export async function stracePicture(args: TraceArgs, logPath: string): Promise<P
     throw new Error(`strace wrote no log at ${logPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): is strace installed (apt-get install strace)?`);
   }
   const trace = parseStraceLog(text);
+  // The ports it bound and connected to are this kernel's: %ss and %tcpstates then show their TIME-WAIT.
+  rememberPorts(portsOf(trace));
   const timeline = buildTimeline(trace, { all: args.all, maxEvents: args.maxEvents });
   const title = `strace: ${args.command}`;
   const spec = timelineSpec(timeline, title);
   const svg = await renderSvg({ kind: 'vega-lite', spec });
   return { data: { command: args.command, logFile: args.logFile, trace, timeline }, bundle: pictureBundle(svg, timelineText(timeline, title, args.logFile), spec) };
+}
+
+/** The TCP/UDP ports in the addresses of bind and connect calls (`sin_port=htons(31008)`). */
+function portsOf(trace: StraceTrace): number[] {
+  const ports = new Set<number>();
+  for (const event of trace.events) {
+    if (event.kind !== 'call' || (event.name !== 'bind' && event.name !== 'connect')) continue;
+    const port = /sin6?_port=htons\((\d+)\)/.exec(event.args)?.[1];
+    if (port) ports.add(Number(port));
+  }
+  return [...ports];
 }
 
 /** Seconds tcpdump may take to say it listens before the command runs anyway. */

@@ -148,6 +148,16 @@ export class PortMemory {
     }
   }
 
+  /** Ports a program was seen using some other way (strace saw it bind or connect). */
+  add(ports: Iterable<number>): void {
+    for (const port of ports) {
+      if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
+      this.ports.delete(port);
+      this.ports.add(port);
+    }
+    this.remember([]);
+  }
+
   get all(): ReadonlySet<number> {
     return this.ports;
   }

@@ -78,6 +78,11 @@ export async function socketsView(kernel: KernelProcesses): Promise<MimeBundle> 
   return socketTableBundle(await kernelSockets(kernel));
 }
 
+/** Ports the kernel's programs were seen using (an strace of them), so their TIME-WAIT sockets are shown after they exit. */
+export function rememberPorts(ports: Iterable<number>): void {
+  portMemory.add(ports);
+}
+
 /** The sockets of the kernel's processes, without its own plumbing, and the closed ones still on their ports (TIME-WAIT). */
 export async function kernelSockets(kernel: KernelProcesses): Promise<SocketSnapshot> {
   const tree = await kernelTree(kernel);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseStraceLog } from '../kernel/pictures/strace-log';
+import { buildTimeline, leftOutNote } from '../kernel/pictures/strace-timeline';
 import { buildLadder } from '../kernel/pictures/packet-ladder';
 import { parseTcpdump } from '../kernel/pictures/tcpdump-lines';
 import type { Message } from '../kernel/wire/message';
@@ -150,6 +151,16 @@ describe('pictures: parsing what strace and tcpdump write', () => {
     const signal = trace.events.find((e) => e.kind === 'signal');
     assert.deepEqual(signal, { kind: 'signal', pid: 100, time: 36000.0521, signal: 'SIGUSR1', from: 101 });
     assert.equal(trace.programs[101], './server.exe', 'the child runs its parent program');
+  });
+
+  it('caps the events drawn and says how many were left out', () => {
+    const lines = ['7 10:00:00.000000 execve("./a.exe", ["./a.exe"], 0x1 /* 1 var */) = 0 <0.000100>'];
+    for (let i = 0; i < 20; i++) lines.push(`7 10:00:00.${String(100 + i * 10).padStart(6, '0')} write(1, "x", 1) = 1 <0.000005>`);
+    const timeline = buildTimeline(parseStraceLog(lines.join('\n')), { maxEvents: 5 });
+    assert.equal(timeline.marks.length, 5);
+    assert.equal(timeline.leftOut, 17, 'execve, exec and 20 writes: 22 events, 5 drawn');
+    assert.match(leftOutNote(timeline), /^17 of 22 events left out after the first 5 \(--max-events N draws more\)$/);
+    assert.deepEqual(timeline.marks.map((m) => m.t), [...timeline.marks.map((m) => m.t)].sort((a, b) => a - b), 'in time order');
   });
 
   it('follows both sides through the RFC 793 states from the segments', () => {
@@ -332,6 +343,46 @@ describe('pictures: the magics and functions in a kernel', function () {
     const handle = await kernel.execute('const s = await tcpStates(); s.stop(); `${s.data.counts.LISTEN} ${s.data.counts.ESTABLISHED}`');
     assert.equal(resultText(handle.outputs), "'1 2'");
     await kernel.execute('cli.destroy(); srv.close();');
+  });
+
+  it('tcpStates({ live: true }) in TypeScript updates its display as a later cell opens sockets, until stop()', async () => {
+    const first = await kernel.execute('const live = await tcpStates({ live: true, seconds: 20, intervalMs: 150 }); live.id');
+    assert.equal(first.reply.content.status, 'ok', JSON.stringify(first.reply.content));
+    const id = resultText(first.outputs).replace(/'/g, '');
+    const shown = first.outputs.find((m) => m.header.msg_type === 'display_data');
+    assert.equal((shown?.content.transient as { display_id?: string }).display_id, id);
+    const opened = await kernel.execute(
+      'const srv2 = require("node:net").createServer(() => {}).listen(31012, "127.0.0.1"); await new Promise((r) => srv2.once("listening", r)); 1',
+    );
+    assert.equal(opened.reply.content.status, 'ok');
+    await kernel.waitFor(
+      () =>
+        kernel.iopubMessages.some(
+          (m) => m.header.msg_type === 'update_display_data' && (m.content.transient as { display_id?: string }).display_id === id && /^LISTEN\s+1$/m.test(String((m.content.data as Record<string, unknown>)['text/plain'])),
+        ),
+      15000,
+    );
+    const stopped = await kernel.execute('live.stop(); await live.done; srv2.close(); live.data.counts.LISTEN');
+    assert.equal(resultText(stopped.outputs), '1');
+  });
+
+  it('the functions are typed for completion and help', async () => {
+    const reply = await kernel.request('shell', 'complete_request', { code: 'tcpSt', cursor_pos: 5 });
+    assert.ok((reply.content.matches as string[]).includes('tcpStates'), JSON.stringify(reply.content.matches));
+    const help = await kernel.execute('?packets');
+    const payload = (help.reply.content.payload as Array<{ data: Record<string, string> }>)[0];
+    assert.match(payload?.data['text/plain'] ?? '', /--isolate net/);
+  });
+
+  it('interrupting %strace of a long command ends the cell with KeyboardInterrupt, and the kernel goes on', async () => {
+    const { done } = await kernel.startExecute('%strace sleep 30', {}, 30000);
+    await new Promise((r) => setTimeout(r, 1500));
+    await kernel.request('control', 'interrupt_request', {});
+    const { reply } = await done;
+    assert.equal(reply.content.status, 'error');
+    assert.equal(reply.content.ename, 'KeyboardInterrupt');
+    const after = await kernel.execute('%tcpstates');
+    assert.equal(after.reply.content.status, 'ok');
   });
 
   it('bad arguments get a usage error and the kernel keeps answering', async () => {

@@ -237,6 +237,8 @@ describe('pictures: the magics and functions in a kernel', function () {
       .filter((name): name is string => name !== undefined && ['socket', 'bind', 'listen', 'clone', 'accept', 'wait4'].includes(name));
     assert.deepEqual(serverCalls, ['socket', 'bind', 'listen', 'clone', 'accept', 'wait4'], text);
     assert.match(text, /\[fork\] fork → \d+/);
+    assert.doesNotMatch(text, /execve\("[^"]*\/bash"/, 'the bash -c that strace started is not drawn');
+    assert.match(text, /execve\("\.\/pingpong\.exe"/);
     assert.match(text, /raw log: strace\.log/);
     const spec = bundle[VEGA_LITE] as { data: { values: { kind: string }[] } };
     assert.ok(spec.data.values.some((m) => m.kind === 'fork'), 'a fork arrow in the chart');

@@ -49,13 +49,14 @@ interface Side {
 }
 
 /** What a side does with a segment it receives (acks first, then the FIN), per RFC 793 section 3.9. */
-function receive(side: Side, segment: Segment, sender: Side): void {
+function receive(side: Side, segment: Segment): void {
   if (segment.rst) {
     side.state = side.state === 'SYN-RECEIVED' && !segment.ack ? 'LISTEN' : 'CLOSED';
     return;
   }
   if (segment.syn && !segment.ack) {
-    side.state = side.state === 'SYN-SENT' ? 'SYN-RECEIVED' : 'SYN-RECEIVED';
+    // From LISTEN, or from SYN-SENT when both ends opened at once: either way SYN-RECEIVED.
+    side.state = 'SYN-RECEIVED';
     return;
   }
   if (segment.syn && segment.ack) {
@@ -74,7 +75,6 @@ function receive(side: Side, segment: Segment, sender: Side): void {
     else if (side.state === 'FIN-WAIT-1') side.state = 'CLOSING';
     else if (side.state === 'FIN-WAIT-2') side.state = 'TIME-WAIT';
   }
-  void sender;
 }
 
 /** What sending a segment does to the sender's own state. */
@@ -118,7 +118,7 @@ export function buildLadder(segments: Segment[]): PacketLadder {
     const sender = connection.get(segment.from) as Side;
     const receiver = connection.get(segment.to) as Side;
     send(sender, segment);
-    receive(receiver, segment, sender);
+    receive(receiver, segment);
     const relative = (value: number | undefined, base: number | undefined) =>
       value === undefined || base === undefined ? undefined : (value - base) >>> 0;
     const seq = relative(segment.seq, sender.isn);
@@ -136,7 +136,6 @@ export function buildLadder(segments: Segment[]): PacketLadder {
       toState: receiver.state,
     });
   }
-  // The listening side of each connection is drawn left of the sides that connect to it.
   return { endpoints, steps };
 }
 

@@ -78,9 +78,9 @@ function wrapperEvents(trace: StraceTrace): Set<StraceEvent> {
   const own = trace.events.filter((event) => event.pid === first);
   const execs = own.filter((event) => event.kind === 'exec');
   if (execs.length < 2 || !/(^|\/)bash$/.test((execs[0] as { program: string }).program)) return new Set();
-  const second = own.indexOf(execs[1] as StraceEvent);
-  // Up to and with the second exec's own execve call (the exec mark is kept).
-  return new Set(own.slice(0, second).filter((event) => event !== execs[1] && !(event.kind === 'call' && event.name === 'execve' && own.indexOf(event) === second - 1)));
+  // The parser puts each exec mark right after its execve call: keep that call and what follows.
+  const execveCall = own.indexOf(execs[1] as StraceEvent) - 1;
+  return new Set(own.slice(0, execveCall));
 }
 
 export function buildTimeline(trace: StraceTrace, options: TimelineOptions = {}): Timeline {

@@ -35,10 +35,10 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
   sh: () => value(runShellCommand),
   launch: ({ channel }) => value(createLaunch((event) => channel.emit(event))),
   comm: ({ comms }) => value(createCommApi(comms)),
-  tcpStates: ({ channel }) => value(createPictureApi((event) => channel.emit(event), runShellCommand).tcpStates),
-  strace: ({ channel }) => value(createPictureApi((event) => channel.emit(event), runShellCommand).strace),
-  packets: ({ channel }) => value(createPictureApi((event) => channel.emit(event), runShellCommand).packets),
-  psTree: ({ channel }) => value(createPictureApi((event) => channel.emit(event), runShellCommand).psTree),
+  tcpStates: (context) => value(pictureApi(context).tcpStates),
+  strace: (context) => value(pictureApi(context).strace),
+  packets: (context) => value(pictureApi(context).packets),
+  psTree: (context) => value(pictureApi(context).psTree),
   [SHELL_LINE_HELPER]: () => value(runShellCommand),
   [SHOW_VALUE_HELPER]: ({ channel }) => value(createShowValue((event) => channel.emit(event))),
   libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),
@@ -46,6 +46,18 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
   [IMPORT_DEFAULT_HELPER]: () =>
     value((module: unknown) => (isEsModule(module) ? (module as { default: unknown }).default : module)),
 };
+
+const pictureApis = new WeakMap<ChildChannel, ReturnType<typeof createPictureApi>>();
+
+/** One set of picture functions per executor (they draw through its channel). */
+function pictureApi({ channel }: BuiltinContext): ReturnType<typeof createPictureApi> {
+  let api = pictureApis.get(channel);
+  if (!api) {
+    api = createPictureApi((event) => channel.emit(event), runShellCommand);
+    pictureApis.set(channel, api);
+  }
+  return api;
+}
 
 export function installBuiltins(target: object, context: BuiltinContext): void {
   showShellNote = (note) => context.channel.emit({ kind: 'display', data: note.data, metadata: note.metadata });

@@ -161,14 +161,18 @@ export function timelineSpec(timeline: Timeline, title: string): object {
   };
 }
 
+/** The text lists at most this many events (a terminal is not the place for thousands); the picture and the log have them all. */
+const TEXT_LINES = 300;
+
 /** The trace as text: one line per drawn event, lane by lane in time order. */
 export function timelineText(timeline: Timeline, title: string, logFile: string): string {
   const lines = [title, `lanes: ${timeline.lanes.join(' | ')}`];
-  for (const mark of timeline.marks) {
+  for (const mark of timeline.marks.slice(0, TEXT_LINES)) {
     const time = mark.t.toFixed(3).padStart(10);
     const span = mark.t2 !== undefined ? ` (blocked ${(mark.t2 - mark.t).toFixed(3)} ms)` : '';
     lines.push(`${time} ms  ${mark.lane.padEnd(18)} ${mark.kind === 'call' || mark.kind === 'block' ? '' : `[${mark.kind}] `}${mark.label}${span}`);
   }
+  if (timeline.marks.length > TEXT_LINES) lines.push(`… ${timeline.marks.length - TEXT_LINES} more events in the picture`);
   const note = leftOutNote(timeline);
   if (note) lines.push(note);
   lines.push(`raw log: ${logFile}`);

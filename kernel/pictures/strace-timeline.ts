@@ -85,8 +85,6 @@ function wrapperEvents(trace: StraceTrace): Set<StraceEvent> {
 
 export function buildTimeline(trace: StraceTrace, options: TimelineOptions = {}): Timeline {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
-  const start = trace.events[0]?.time ?? 0;
-  const ms = (seconds: number) => Math.round((seconds - start) * 1e6) / 1e3;
   const wrapper = wrapperEvents(trace);
   // By start time: a call resumed after another process' calls is logged where it ended.
   const candidates = trace.events
@@ -95,6 +93,9 @@ export function buildTimeline(trace: StraceTrace, options: TimelineOptions = {})
     .sort((a, b) => a.event.time - b.event.time || a.order - b.order)
     .map(({ event }) => event);
   const kept = candidates.slice(0, maxEvents);
+  // Time 0 is the first call drawn (the wrapper's calls before it are not).
+  const start = kept[0]?.time ?? 0;
+  const ms = (seconds: number) => Math.round((seconds - start) * 1e6) / 1e3;
   const marks: TimelineMark[] = kept.map((event) => {
     const lane = laneName(trace, event.pid);
     switch (event.kind) {
@@ -147,9 +148,11 @@ export function timelineSpec(timeline: Timeline, title: string): object {
     width: 640,
     height: { step: 36 },
     data: { values: timeline.marks },
+    // Below the chart, so labels near the right end do not run into it.
+    config: { legend: { orient: 'bottom', columns: 6 } },
     encoding: { y },
     layer: [
-      { transform: [only('block')], mark: { type: 'bar', height: 14 }, encoding: { x, x2: { field: 't2' }, color, tooltip } },
+      { transform: [only('block')], mark: { type: 'bar', height: 14, opacity: 0.55 }, encoding: { x, x2: { field: 't2' }, color, tooltip } },
       { transform: [only('call')], mark: { type: 'tick', thickness: 1.5, size: 18 }, encoding: { x, color, tooltip } },
       { transform: [only('fork')], mark: { type: 'rule', strokeWidth: 1.5, color: '#9467bd', strokeDash: [4, 2] }, encoding: { x, y2: { field: 'lane2' }, tooltip } },
       { transform: [only('fork', 'exec')], mark: { type: 'point', shape: 'triangle-down', filled: true, size: 70, color: '#9467bd' }, encoding: { x, tooltip } },

@@ -419,3 +419,29 @@ describe('pictures: %packets outside a network namespace', function () {
     }
   });
 });
+
+describe('pictures: psTree() in a PID namespace of its own', function () {
+  this.timeout(60000);
+  it('draws the namespace\'s processes under the kernel, which is outside it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-pictures-'));
+    const kernel = await KernelClient.start({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: 'net,pid' } });
+    try {
+      const background = await kernel.execute('!sleep 30 &');
+      assert.equal(background.reply.content.status, 'ok');
+      const { reply, outputs } = await kernel.execute('const t = await psTree(); console.log(JSON.stringify(t))');
+      assert.equal(reply.content.status, 'ok', JSON.stringify(reply.content));
+      const tree = JSON.parse(KernelClient.streamText(outputs)) as { processes: { pid: number; command: string; note?: string }[]; edges: [number, number][] };
+      const sleep = tree.processes.find((p) => p.command === 'sleep 30');
+      assert.ok(sleep, JSON.stringify(tree.processes));
+      assert.equal(tree.processes[0]!.note, 'this kernel');
+      const parentOf = (pid: number) => tree.edges.find(([, child]) => child === pid)?.[0];
+      let ancestor: number | undefined = sleep.pid;
+      while (ancestor !== undefined && ancestor !== 0) ancestor = parentOf(ancestor);
+      assert.equal(ancestor, 0, 'the sleep hangs under the kernel');
+      assertSvg(displays(outputs).find((d) => d['image/svg+xml'])?.['image/svg+xml']);
+    } finally {
+      await kernel.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -36,7 +36,7 @@ export async function readStat(pid: number): Promise<ProcessStat | undefined> {
   return text === undefined ? undefined : parseStat(text);
 }
 
-/** The process `rootPid` and all its descendants, as a tree; undefined if rootPid is gone. */
+/** The process `rootPid` and all its descendants, as a tree; undefined if rootPid is gone. rootPid 0 stands for the parent outside a PID namespace. */
 export async function readProcessTree(rootPid: number): Promise<ProcessNode | undefined> {
   const stats = (await Promise.all((await listPids()).map(readStat))).filter((s): s is ProcessStat => s !== undefined);
   const byParent = new Map<number, ProcessStat[]>();
@@ -45,7 +45,8 @@ export async function readProcessTree(rootPid: number): Promise<ProcessNode | un
     siblings.push(stat);
     byParent.set(stat.ppid, siblings);
   }
-  const root = stats.find((s) => s.pid === rootPid);
+  // 0: in a PID namespace of its own, where the kernel is outside, the processes whose parent is outside stand under it.
+  const root = rootPid === 0 ? { pid: 0, comm: 'outside this PID namespace', state: 'S', ppid: 0, pgrp: 0, session: 0 } : stats.find((s) => s.pid === rootPid);
   if (!root) return undefined;
   const build = async (stat: ProcessStat, seen: Set<number>): Promise<ProcessNode> => {
     seen.add(stat.pid);

@@ -20,11 +20,15 @@ type StatePictures = typeof import('../../pictures/tcp-states');
 const pictures = (): Pictures => require('../../pictures/system-pictures') as Pictures;
 const statePictures = (): StatePictures => require('../../pictures/tcp-states') as StatePictures;
 
-/** The kernel's processes as the executor sees them: from the kernel (when its pid is visible here) or, in a PID namespace of its own, from its init. */
+/**
+ * The kernel's processes as the executor sees them: under the kernel when its
+ * pid is visible here; in a PID namespace of its own, where the kernel is
+ * outside, under pid 0 (every process of the namespace whose parent is outside).
+ */
 function kernelProcesses(): KernelProcesses {
   const kernelPid = Number(process.env.SOCKBOOK_KERNEL_PID);
   const visible = Number.isInteger(kernelPid) && kernelPid > 0 && fs.existsSync(`/proc/${kernelPid}/stat`);
-  return { rootPid: visible ? kernelPid : 1, executorPid: process.pid, started: [] };
+  return { rootPid: visible ? kernelPid : 0, executorPid: process.pid, started: [] };
 }
 
 export interface TcpStatesOptions {

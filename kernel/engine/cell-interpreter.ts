@@ -22,6 +22,8 @@ import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
 import type * as PlanCell from '../cells/plan-cell';
 import type * as CellCompleteness from '../cells/completeness';
+import type * as Debugger from '../debugger/debugger';
+import type { DebugRequest, DebugResponse, EmitDebugEvent } from '../interpreter/debug';
 
 /**
  * A module read at its first use. The kernel answers kernel_info before any
@@ -43,6 +45,8 @@ const commandStep = lazy(() => require('./command-step') as typeof CommandStep);
 const compileRun = lazy(() => require('../cells/compile-run') as typeof CompileRun);
 const planCells = lazy(() => require('../cells/plan-cell') as typeof PlanCell);
 const completeness = lazy(() => require('../cells/completeness') as typeof CellCompleteness);
+// Read at the first debug_request: a kernel nobody debugs never loads it.
+const debuggerModule = lazy(() => require('../debugger/debugger') as typeof Debugger);
 
 /** How long after kernel_info the modules every cell needs are read (ms): after the client saw the kernel ready. */
 const WARM_UP_DELAY_MS = 500;
@@ -74,6 +78,9 @@ export class CellInterpreter implements Interpreter {
   /** The commands' environment when variables are added to it; else they inherit the kernel's. */
   private readonly commandEnv: NodeJS.ProcessEnv | undefined;
   private readonly planner = new CellPlanner(planCells);
+  /** Made by the first debug_request; until then the debugger costs nothing. */
+  private kernelDebugger: Debugger.KernelDebugger | undefined;
+  readonly hasDebugger = true;
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
@@ -135,13 +142,22 @@ export class CellInterpreter implements Interpreter {
         // The help modules (man pages, groff) are read only when a cell asks for help.
         const help = helpRequest(plan.code);
         if (help) return helpCell().answerHelp(help, sink, this.typescriptHelp);
-        // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
-        return this.executor.execute(plan.code, sink, interrupt, {
-          allowStdin: request.allowStdin,
-          cwd: this.cwd,
-          // Tracebacks name the cell as its prompt does (In [3] -> cell[3]).
-          executionCount: request.executionCount,
-        });
+        // While the debugger is started the cell runs as the file JupyterLab computes from the cell's code.
+        const debugPath = await this.kernelDebugger?.typeScriptCell(request.code);
+        const onInterrupt = () => this.kernelDebugger?.interrupted();
+        if (debugPath !== undefined) interrupt.addEventListener('abort', onInterrupt, { once: true });
+        try {
+          // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
+          return await this.executor.execute(plan.code, sink, interrupt, {
+            allowStdin: request.allowStdin,
+            cwd: this.cwd,
+            // Tracebacks name the cell as its prompt does (In [3] -> cell[3]).
+            executionCount: request.executionCount,
+            ...(debugPath === undefined ? {} : { debugPath }),
+          });
+        } finally {
+          interrupt.removeEventListener('abort', onInterrupt);
+        }
       }
     }
   }
@@ -252,8 +268,18 @@ export class CellInterpreter implements Interpreter {
     return planned ? Promise.resolve(planned) : this.executor.isComplete(code);
   }
 
+  /** The Jupyter debug protocol: answered by kernel/debugger, which reaches the TypeScript executor's inspector. */
+  debugRequest(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse> {
+    this.kernelDebugger ??= new (debuggerModule().KernelDebugger)({
+      typeScriptRelay: (start) => (start || this.executorClient ? this.executor.debugRelay(start) : Promise.resolve(undefined)),
+      log: (text) => this.options.log(text),
+    });
+    return this.kernelDebugger.handle(request, emitEvent);
+  }
+
   async shutdown(restart: boolean): Promise<void> {
     this.planner.close();
+    await this.kernelDebugger?.shutdown().catch(() => undefined);
     // The executor ends what its cells started (launch(), sh()) first, so their helpers reap them;
     // then the runner's own shutdown: every process commands started, then whatever is left in the cgroups.
     const executor = this.executorClient;

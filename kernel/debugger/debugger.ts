@@ -1,0 +1,185 @@
+import { readFile } from 'node:fs/promises';
+import type { DebugBody, DebugRequest, DebugResponse, EmitDebugEvent } from '../interpreter/debug';
+import { CellFiles } from './cell-files';
+import { body, DapError } from './dap';
+import { TYPESCRIPT_THREAD_ID, TypeScriptTarget } from './typescript-target';
+
+export interface DebuggerHooks {
+  /** The TypeScript executor's debugger relay (kernel/executor/host); started with the executor when `start`. */
+  typeScriptRelay(start: boolean): Promise<{ socketPath: string } | undefined>;
+  log(text: string): void;
+}
+
+type Handler = (args: DebugBody) => Promise<DebugBody | undefined> | DebugBody | undefined;
+
+const numberOf = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The kernel's debug adapter (JEP 47): answers each DAP request of a
+ * debug_request, keeps what the frontend asked for (started or not, the
+ * breakpoints of each cell file) and routes the rest to the target that runs
+ * the code: the V8 inspector of the TypeScript executor. Loaded at the first
+ * debug_request only.
+ */
+export class KernelDebugger {
+  private started = false;
+  private readonly files = new CellFiles();
+  /** Breakpoint lines by file, as the frontend set them (debugInfo gives them back). */
+  private readonly breakpoints = new Map<string, number[]>();
+  private seq = 0;
+  private emitEvent: EmitDebugEvent | undefined;
+  private readonly typescript: TypeScriptTarget;
+  private readonly handlers: Record<string, Handler>;
+
+  constructor(private readonly hooks: DebuggerHooks) {
+    this.typescript = new TypeScriptTarget({
+      relay: (start) => hooks.typeScriptRelay(start),
+      emit: (event, eventBody) => this.emit(event, eventBody),
+      breakpoints: () => this.breakpoints,
+      isCellFile: (file) => this.files.isCellFile(file),
+      log: hooks.log,
+    });
+    this.handlers = {
+      initialize: () => ({
+        supportsConfigurationDoneRequest: true,
+        supportsEvaluateForHovers: true,
+        supportsConditionalBreakpoints: false,
+        supportsSetVariable: false,
+        supportsTerminateRequest: false,
+        exceptionBreakpointFilters: [
+          { filter: 'uncaught', label: 'Uncaught exceptions', default: false },
+          { filter: 'all', label: 'All exceptions', default: false },
+        ],
+      }),
+      attach: () => {
+        this.started = true;
+        this.emit('initialized', {});
+        return undefined;
+      },
+      configurationDone: () => undefined,
+      debugInfo: () => ({
+        isStarted: this.started,
+        hashMethod: 'Murmur2',
+        hashSeed: this.files.seed,
+        tmpFilePrefix: this.files.prefix,
+        tmpFileSuffix: this.files.suffix,
+        breakpoints: [...this.breakpoints].map(([source, lines]) => ({ source, breakpoints: lines.map((line) => ({ line })) })),
+        stoppedThreads: this.typescript.isPaused ? [TYPESCRIPT_THREAD_ID] : [],
+        richRendering: true,
+        exceptionPaths: ['JavaScript Exceptions'],
+        copyToGlobals: false,
+      }),
+      dumpCell: async (args) => ({ sourcePath: await this.files.dump(stringOf(args.code) ?? '') }),
+      setBreakpoints: (args) => this.setBreakpoints(args),
+      setExceptionBreakpoints: async (args) => {
+        const filters = Array.isArray(args.filters) ? args.filters.filter((f): f is string => typeof f === 'string') : [];
+        await this.typescript.setExceptionBreakpoints(filters);
+        return undefined;
+      },
+      threads: () => ({ threads: [{ id: TYPESCRIPT_THREAD_ID, name: 'TypeScript cells' }] }),
+      stackTrace: () => {
+        const stackFrames = this.typescript.stackTrace();
+        return body({ stackFrames, totalFrames: stackFrames.length });
+      },
+      scopes: (args) => body({ scopes: this.typescript.scopes(this.required(numberOf(args.frameId), 'frameId')) }),
+      variables: async (args) => body({ variables: await this.typescript.variables(this.required(numberOf(args.variablesReference), 'variablesReference')) }),
+      evaluate: async (args) => body(await this.typescript.evaluate(this.required(stringOf(args.expression), 'expression'), numberOf(args.frameId))),
+      continue: async () => {
+        await this.typescript.resume();
+        return { allThreadsContinued: false };
+      },
+      next: async () => void (await this.typescript.step('next')),
+      stepIn: async () => void (await this.typescript.step('stepIn')),
+      stepOut: async () => void (await this.typescript.step('stepOut')),
+      pause: async () => void (await this.typescript.pause()),
+      source: async (args) => {
+        const source = args.source as DebugBody | undefined;
+        const file = stringOf(source?.path);
+        if (!file) throw new DapError('source: no path given');
+        const content = await readFile(file, 'utf8').catch(() => {
+          throw new DapError(`source: cannot read ${file}`);
+        });
+        return { content, mimeType: 'text/typescript' };
+      },
+      inspectVariables: async () => body({ variables: await this.typescript.globals() }),
+      richInspectVariables: async (args) =>
+        body(await this.typescript.richInspect(this.required(stringOf(args.variableName), 'variableName'), numberOf(args.frameId))),
+      modules: () => ({ modules: [], totalModules: 0 }),
+      disconnect: async () => {
+        this.started = false;
+        this.breakpoints.clear();
+        this.typescript.disconnect();
+        return undefined;
+      },
+    };
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  async handle(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse> {
+    this.emitEvent = emitEvent;
+    const respond = (success: boolean, extra: { body?: DebugBody; message?: string }): DebugResponse => ({
+      seq: ++this.seq,
+      type: 'response',
+      request_seq: request.seq,
+      success,
+      command: request.command,
+      ...extra,
+    });
+    const handler = this.handlers[request.command];
+    if (!handler) return respond(false, { message: `the request '${request.command}' is not supported` });
+    try {
+      const answer = await handler(request.arguments ?? {});
+      return respond(true, answer === undefined ? {} : { body: answer });
+    } catch (error) {
+      if (!(error instanceof DapError)) this.hooks.log(`debug request ${request.command} failed: ${(error as Error)?.stack ?? String(error)}`);
+      return respond(false, { message: (error as Error)?.message ?? String(error) });
+    }
+  }
+
+  /**
+   * Before a TypeScript cell runs: while the debugger is started, the cell
+   * runs as its dumped file (returned) with the breakpoints in; else nothing
+   * is done and undefined is returned.
+   */
+  async typeScriptCell(code: string): Promise<string | undefined> {
+    if (!this.started) return undefined;
+    const file = await this.files.dump(code);
+    await this.typescript.prepareCell();
+    return file;
+  }
+
+  /** The running cell is interrupted: what is paused runs on so that the interrupt ends it. */
+  interrupted(): void {
+    void this.typescript.interrupted().catch((error: unknown) => this.hooks.log(`debugger: resuming for the interrupt failed: ${String(error)}`));
+  }
+
+  async shutdown(): Promise<void> {
+    this.started = false;
+    this.typescript.disconnect();
+    await this.files.removeAll();
+  }
+
+  private async setBreakpoints(args: DebugBody): Promise<DebugBody> {
+    const source = (args.source ?? {}) as DebugBody;
+    const file = this.required(stringOf(source.path), 'source.path');
+    const asked = Array.isArray(args.breakpoints) ? args.breakpoints : [];
+    const lines = [...new Set(asked.map((b) => numberOf((b as DebugBody | null)?.line)).filter((line): line is number => line !== undefined && line >= 1))];
+    if (lines.length > 0) this.breakpoints.set(file, lines);
+    else this.breakpoints.delete(file);
+    await this.typescript.setBreakpoints(file, lines);
+    return body({ breakpoints: lines.map((line) => ({ verified: true, line, source: { path: file } })) });
+  }
+
+  private required<T>(value: T | undefined, name: string): T {
+    if (value === undefined) throw new DapError(`missing argument '${name}'`);
+    return value;
+  }
+
+  private emit(event: string, eventBody: DebugBody): void {
+    this.emitEvent?.({ seq: ++this.seq, type: 'event', event, body: eventBody });
+  }
+}

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { DebugBody, DebugRequest, DebugResponse, EmitDebugEvent } from '../interpreter/debug';
+import { CTarget, type DebuggedCommand } from './c-target';
 import { CellFiles } from './cell-files';
 import { body, DapError } from './dap';
 import { TYPESCRIPT_THREAD_ID, TypeScriptTarget } from './typescript-target';
@@ -30,6 +31,7 @@ export class KernelDebugger {
   private seq = 0;
   private emitEvent: EmitDebugEvent | undefined;
   private readonly typescript: TypeScriptTarget;
+  private readonly c: CTarget;
   private readonly handlers: Record<string, Handler>;
 
   constructor(private readonly hooks: DebuggerHooks) {
@@ -38,6 +40,11 @@ export class KernelDebugger {
       emit: (event, eventBody) => this.emit(event, eventBody),
       breakpoints: () => this.breakpoints,
       isCellFile: (file) => this.files.isCellFile(file),
+      log: hooks.log,
+    });
+    this.c = new CTarget({
+      emit: (event, eventBody) => this.emit(event, eventBody),
+      breakpoints: () => this.breakpoints,
       log: hooks.log,
     });
     this.handlers = {
@@ -54,6 +61,7 @@ export class KernelDebugger {
       }),
       attach: () => {
         this.started = true;
+        this.c.reset();
         this.emit('initialized', {});
         return undefined;
       },
@@ -65,7 +73,7 @@ export class KernelDebugger {
         tmpFilePrefix: this.files.prefix,
         tmpFileSuffix: this.files.suffix,
         breakpoints: [...this.breakpoints].map(([source, lines]) => ({ source, breakpoints: lines.map((line) => ({ line })) })),
-        stoppedThreads: this.typescript.isPaused ? [TYPESCRIPT_THREAD_ID] : [],
+        stoppedThreads: [...(this.typescript.isPaused ? [TYPESCRIPT_THREAD_ID] : []), ...this.c.stoppedThreads()],
         richRendering: true,
         exceptionPaths: ['JavaScript Exceptions'],
         copyToGlobals: false,
@@ -77,22 +85,36 @@ export class KernelDebugger {
         await this.typescript.setExceptionBreakpoints(filters);
         return undefined;
       },
-      threads: () => ({ threads: [{ id: TYPESCRIPT_THREAD_ID, name: 'TypeScript cells' }] }),
-      stackTrace: () => {
-        const stackFrames = this.typescript.stackTrace();
+      threads: async () => body({ threads: [{ id: TYPESCRIPT_THREAD_ID, name: 'TypeScript cells' }, ...(await this.c.threads())] }),
+      stackTrace: async (args) => {
+        const threadId = numberOf(args.threadId);
+        const stackFrames = this.c.ownsThread(threadId) ? await this.c.stackTrace(threadId ?? 0, args) : this.typescript.stackTrace();
         return body({ stackFrames, totalFrames: stackFrames.length });
       },
-      scopes: (args) => body({ scopes: this.typescript.scopes(this.required(numberOf(args.frameId), 'frameId')) }),
-      variables: async (args) => body({ variables: await this.typescript.variables(this.required(numberOf(args.variablesReference), 'variablesReference')) }),
-      evaluate: async (args) => body(await this.typescript.evaluate(this.required(stringOf(args.expression), 'expression'), numberOf(args.frameId))),
-      continue: async () => {
-        await this.typescript.resume();
-        return { allThreadsContinued: false };
+      scopes: async (args) => {
+        const frameId = this.required(numberOf(args.frameId), 'frameId');
+        return body({ scopes: this.c.owns(frameId) ? await this.c.scopes(frameId) : this.typescript.scopes(frameId) });
       },
-      next: async () => void (await this.typescript.step('next')),
-      stepIn: async () => void (await this.typescript.step('stepIn')),
-      stepOut: async () => void (await this.typescript.step('stepOut')),
-      pause: async () => void (await this.typescript.pause()),
+      variables: async (args) => {
+        const reference = this.required(numberOf(args.variablesReference), 'variablesReference');
+        return body({ variables: this.c.owns(reference) ? await this.c.variables(reference) : await this.typescript.variables(reference) });
+      },
+      evaluate: async (args) => {
+        const expression = this.required(stringOf(args.expression), 'expression');
+        const frameId = numberOf(args.frameId);
+        const inC = this.c.owns(frameId) || (frameId === undefined && this.c.stoppedThreads().length > 0 && !this.typescript.isPaused);
+        return body(inC ? await this.c.evaluate(expression, frameId, stringOf(args.context) ?? 'repl') : await this.typescript.evaluate(expression, frameId));
+      },
+      continue: async (args) => {
+        const threadId = numberOf(args.threadId);
+        if (this.c.ownsThread(threadId)) await this.c.control('continue', threadId ?? 0);
+        else await this.typescript.resume();
+        return { allThreadsContinued: this.c.ownsThread(threadId) };
+      },
+      next: (args) => this.control('next', args),
+      stepIn: (args) => this.control('stepIn', args),
+      stepOut: (args) => this.control('stepOut', args),
+      pause: (args) => this.control('pause', args),
       source: async (args) => {
         const source = args.source as DebugBody | undefined;
         const file = stringOf(source?.path);
@@ -100,16 +122,22 @@ export class KernelDebugger {
         const content = await readFile(file, 'utf8').catch(() => {
           throw new DapError(`source: cannot read ${file}`);
         });
-        return { content, mimeType: 'text/typescript' };
+        return { content, mimeType: 'text/plain' };
       },
       inspectVariables: async () => body({ variables: await this.typescript.globals() }),
-      richInspectVariables: async (args) =>
-        body(await this.typescript.richInspect(this.required(stringOf(args.variableName), 'variableName'), numberOf(args.frameId))),
+      richInspectVariables: async (args) => {
+        const name = this.required(stringOf(args.variableName), 'variableName');
+        const frameId = numberOf(args.frameId);
+        if (!this.c.owns(frameId)) return body(await this.typescript.richInspect(name, frameId));
+        const shown = await this.c.evaluate(name, frameId, 'repl');
+        return { data: { 'text/plain': shown.result }, metadata: {} };
+      },
       modules: () => ({ modules: [], totalModules: 0 }),
       disconnect: async () => {
         this.started = false;
         this.breakpoints.clear();
         this.typescript.disconnect();
+        await this.c.detach();
         return undefined;
       },
     };
@@ -152,6 +180,33 @@ export class KernelDebugger {
     return file;
   }
 
+  /**
+   * A cell (`code`) was written to a C file: `file`, absolute, holding the
+   * cell from its magic line on (that line written as a comment when
+   * `magicLineWritten`, else left out). Kept only while the debugger is
+   * started, so breakpoints in the cell can be put on the file's lines.
+   */
+  cellFileWritten(code: string, file: string, magicLineWritten: boolean): void {
+    if (!this.started) return;
+    const lines = code.split('\n');
+    const magicLine = lines.findIndex((line) => line.startsWith('%%')) + 1;
+    if (magicLine === 0) return;
+    // File line = cell line - shift.
+    const shift = magicLineWritten ? magicLine - 1 : magicLine;
+    this.c.cellFileWritten(this.files.pathOf(code), file, shift);
+    void this.files.dump(code).catch(() => undefined);
+  }
+
+  /**
+   * A command a cell is about to run: when it starts a C program while
+   * breakpoints are set in a C cell, the command that runs it under lldb-dap
+   * instead; undefined to run it as it is.
+   */
+  async debugCommand(command: string, cwd: string, notice: (text: string) => void): Promise<DebuggedCommand | undefined> {
+    if (!this.started) return undefined;
+    return this.c.launch(command, cwd, notice);
+  }
+
   /** The running cell is interrupted: what is paused runs on so that the interrupt ends it. */
   interrupted(): void {
     void this.typescript.interrupted().catch((error: unknown) => this.hooks.log(`debugger: resuming for the interrupt failed: ${String(error)}`));
@@ -171,7 +226,16 @@ export class KernelDebugger {
     if (lines.length > 0) this.breakpoints.set(file, lines);
     else this.breakpoints.delete(file);
     await this.typescript.setBreakpoints(file, lines);
+    await this.c.setBreakpoints(file, lines);
     return body({ breakpoints: lines.map((line) => ({ verified: true, line, source: { path: file } })) });
+  }
+
+  private async control(command: 'next' | 'stepIn' | 'stepOut' | 'pause', args: DebugBody): Promise<undefined> {
+    const threadId = numberOf(args.threadId);
+    if (this.c.ownsThread(threadId)) await this.c.control(command, threadId ?? 0);
+    else if (command === 'pause') await this.typescript.pause();
+    else await this.typescript.step(command);
+    return undefined;
   }
 
   private required<T>(value: T | undefined, name: string): T {

@@ -125,10 +125,12 @@ export class CellInterpreter implements Interpreter {
       case 'invalid':
         return error(plan.ename, plan.evalue);
       case 'file':
-        return this.runFileCell(plan, sink, interrupt);
+        return this.runFileCell(plan, sink, interrupt, request.code);
       case 'compile-run': {
         const commands = compileRun().compileRunCommands(plan, this.cwd);
         await this.writeCellFile(commands.sourcePath, plan.source, false);
+        // The source is the cell without its magic line.
+        this.kernelDebugger?.cellFileWritten(request.code, commands.sourcePath, false);
         return this.runCommands([commands.compile, commands.run], sink, interrupt, { stopOnFailure: true });
       }
       case 'bash':
@@ -172,11 +174,13 @@ export class CellInterpreter implements Interpreter {
     });
   }
 
-  private async runFileCell(plan: FileCellPlan, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
+  private async runFileCell(plan: FileCellPlan, sink: OutputSink, interrupt: AbortSignal, code: string): Promise<CellOutcome> {
     const file = path.resolve(this.cwd, plan.path);
     // Only %%writefile says whether it wrote or overwrote.
     const existed = plan.magic === 'writefile' && (await access(file).then(() => true, () => false));
     await this.writeCellFile(file, plan.content, plan.append === true);
+    // The course's magics write their magic line as the file's first line (a comment); %%writefile does not.
+    if (plan.append !== true) this.kernelDebugger?.cellFileWritten(code, file, plan.magic !== 'writefile');
     if (plan.magic === 'writefile') {
       // IPython's words for %%writefile
       sink.stream('stdout', `${plan.append ? 'Appending to' : existed ? 'Overwriting' : 'Writing'} ${plan.path}\n`);
@@ -186,11 +190,25 @@ export class CellInterpreter implements Interpreter {
         sink.display(markdown().markdownBundle(action.text));
         continue;
       }
-      const step = await commandStep().runCommandStep({ command: action.command, cwd: this.cwd, env: this.commandEnv, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
+      const step = await this.runStep({ command: action.command, cwd: this.cwd, env: this.commandEnv, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${action.command}: ${step.summary ?? 'failed'}`);
     }
     return ok;
+  }
+
+  /** One command; while the debugger is started, a C program it starts may run under lldb-dap instead. */
+  private async runStep(options: CommandStep.CommandStepOptions): Promise<CommandStep.CommandStepResult> {
+    const debugged = await this.kernelDebugger?.debugCommand(options.command, options.cwd, (text) => options.sink.stream('stderr', text));
+    if (!debugged) return commandStep().runCommandStep(options);
+    const onInterrupt = () => debugged.interrupted();
+    options.interrupt.addEventListener('abort', onInterrupt, { once: true });
+    try {
+      return await commandStep().runCommandStep({ ...options, command: debugged.command });
+    } finally {
+      options.interrupt.removeEventListener('abort', onInterrupt);
+      await debugged.finished();
+    }
   }
 
   private async runCommands(
@@ -200,7 +218,7 @@ export class CellInterpreter implements Interpreter {
     { stopOnFailure = false } = {},
   ): Promise<CellOutcome> {
     for (const command of commands) {
-      const step = await commandStep().runCommandStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt });
+      const step = await this.runStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${command}: ${step.summary ?? 'failed'}`);
       if (!step.succeeded && stopOnFailure) return ok;

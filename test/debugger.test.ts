@@ -220,9 +220,13 @@ describe('debugger: TypeScript cells over the debug protocol', function () {
   });
 
   it('lists the globals and shows one richly without a stop', async () => {
+    const pointer = await kernel.execute("import koffi from 'koffi';\nconst malloc = koffi.load('libc.so.6').func('void *malloc(size_t)');\nconst ptr = malloc(16);");
+    assert.equal(pointer.reply.content.status, 'ok');
     const variables = (await dbg.ok('inspectVariables')).variables as Variable[];
     assert.equal(variables.find((v) => v.name === 'total')?.value, '5');
     assert.equal(variables.find((v) => v.name === 'add')?.type, 'function');
+    // A koffi pointer shows its address as C prints it.
+    assert.match(String(variables.find((v) => v.name === 'ptr')?.value), /^\d+n \(0x[0-9a-f]+\)$/);
     const rich = await dbg.ok('richInspectVariables', { variableName: 'buf' });
     assert.match(String((rich.data as Record<string, string>)['text/plain']), /<Buffer 68 65 6c 6c 6f>/);
     const evaluated = await dbg.ok('evaluate', { expression: 'total * 2', context: 'repl' });
@@ -261,6 +265,15 @@ describe('debugger: TypeScript cells over the debug protocol', function () {
     assert.equal(reply.content.status, 'ok');
     assert.equal(KernelClient.streamText(outputs), 'total 5\n');
     assert.equal(dbg.events('stopped').length, stoppedBefore);
+  });
+
+  it('shows a debugged cell’s error on the cell’s own line', async () => {
+    await dbg.ok('initialize', { clientID: 'jupyterlab', adapterID: 'sockbook', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    await dbg.ok('attach', {});
+    const { reply } = await kernel.execute("const first = 1;\nthrow new Error('boom on line 2');");
+    assert.equal(reply.content.status, 'error');
+    assert.match((reply.content.traceback as string[]).join('\n'), /:2:\d+/);
+    await dbg.ok('disconnect', { restart: false, terminateDebuggee: false });
   });
 
   it('refuses what it does not know with a reason, and keeps answering', async () => {

@@ -346,6 +346,11 @@ export class TypeScriptTarget {
     if (value.type === 'string') return JSON.stringify(value.value);
     if (value.type === 'undefined') return 'undefined';
     if (value.subtype === 'null') return 'null';
+    // koffi gives pointers as BigInt addresses: the hex form is the one a C programmer reads.
+    if (value.type === 'bigint' && value.unserializableValue !== undefined) {
+      const digits = value.unserializableValue.replace(/n$/, '');
+      return /^\d+$/.test(digits) ? `${value.unserializableValue} (0x${BigInt(digits).toString(16)})` : value.unserializableValue;
+    }
     if (value.unserializableValue !== undefined) return value.unserializableValue;
     if (value.value !== undefined) return String(value.value);
     return value.description ?? value.type;

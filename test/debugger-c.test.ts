@@ -105,6 +105,19 @@ const SLEEPER = [
   '}',
 ].join('\n');
 
+/** Written and built before the debugger starts; run by a later cell. */
+const EARLY = [
+  '',
+  '%%cpp early.c',
+  '%run gcc -g early.c -o early.exe',
+  '#include <stdio.h>',
+  'int main(int argc, char **argv) {',
+  '    int count = argc;', // 6
+  '    printf("early %d %s\\n", count, argv[1]);', // 7
+  '    return 0;',
+  '}',
+].join('\n');
+
 const NO_G = ['%%cpp nog.c', '%run gcc nog.c -o nog.exe', '%run ./nog.exe', '#include <stdio.h>', 'int main(void) {', '    puts("no debug info here");', '    return 0;', '}'].join('\n');
 
 describe('debugger: C cells under lldb-dap', function () {
@@ -115,6 +128,8 @@ describe('debugger: C cells under lldb-dap', function () {
   before(async function () {
     if (!existsSync(LLDB_DAP)) throw new Error(`${LLDB_DAP} is missing: the test set-up installs Debian's lldb-19 (test/setup/ensure-system-packages.js)`);
     kernel = await KernelClient.start();
+    const early = await kernel.execute(EARLY, {}, 60000);
+    assert.equal(early.reply.content.status, 'ok');
     dbg = new DebugClient(kernel);
     await dbg.start();
   });
@@ -180,6 +195,24 @@ describe('debugger: C cells under lldb-dap', function () {
     assert.match(text, /got hello/);
     assert.ok(dbg.events('continued').length >= 1);
     assert.deepEqual((await dbg.ok('debugInfo')).stoppedThreads, []);
+  });
+
+  it('stops a program a later !cell runs, from a %%cpp cell written before the debugger started (its blank first line counted)', async () => {
+    const cellPath = await dbg.breakAt(EARLY, [7]);
+    const before = dbg.events('stopped').length;
+    const run = await kernel.startExecute('!./early.exe seven', {}, 90000);
+    const stopped = await dbg.event('stopped', before + 1, 60000);
+    const threadId = Number(stopped.threadId);
+    const frames = (await dbg.ok('stackTrace', { threadId })).stackFrames as Frame[];
+    assert.equal(frames[0]?.line, 7);
+    assert.equal(frames[0]?.source?.path, cellPath);
+    const count = await dbg.ok('evaluate', { expression: 'count', frameId: frames[0]?.id, context: 'repl' });
+    assert.equal(count.result, '2');
+    await dbg.ok('continue', { threadId });
+    const { reply, outputs } = await run.done;
+    assert.equal(reply.content.status, 'ok');
+    assert.match(KernelClient.streamText(outputs), /early 2 seven/);
+    await dbg.ok('setBreakpoints', { breakpoints: [], source: { path: cellPath }, sourceModified: false });
   });
 
   it('an interrupt ends a program stopped at a breakpoint', async () => {

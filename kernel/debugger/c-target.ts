@@ -91,6 +91,12 @@ export class CTarget {
     this.resumedAll(session);
   }
 
+  /** The kernel shuts down or restarts: lldb-dap goes (the runner ends the program). */
+  async shutdown(): Promise<void> {
+    if (this.session) await this.end(this.session);
+    this.cellFiles.clear();
+  }
+
   /** Resets the notices; the debugger was started again. */
   reset(): void {
     this.toldMissing = false;

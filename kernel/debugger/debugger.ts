@@ -8,6 +8,8 @@ import { TYPESCRIPT_THREAD_ID, TypeScriptTarget } from './typescript-target';
 export interface DebuggerHooks {
   /** The TypeScript executor's debugger relay (kernel/executor/host); started with the executor when `start`. */
   typeScriptRelay(start: boolean): Promise<{ socketPath: string } | undefined>;
+  /** The C files cells wrote before the debugger was started. */
+  knownCellFiles(): { code: string; file: string; magicLineWritten: boolean }[];
   log(text: string): void;
 }
 
@@ -62,6 +64,7 @@ export class KernelDebugger {
       attach: () => {
         this.started = true;
         this.c.reset();
+        for (const { code, file, magicLineWritten } of hooks.knownCellFiles()) this.cellFileWritten(code, file, magicLineWritten);
         this.emit('initialized', {});
         return undefined;
       },
@@ -194,7 +197,6 @@ export class KernelDebugger {
     // File line = cell line - shift.
     const shift = magicLineWritten ? magicLine - 1 : magicLine;
     this.c.cellFileWritten(this.files.pathOf(code), file, shift);
-    void this.files.dump(code).catch(() => undefined);
   }
 
   /**
@@ -215,6 +217,7 @@ export class KernelDebugger {
   async shutdown(): Promise<void> {
     this.started = false;
     this.typescript.disconnect();
+    await this.c.shutdown();
     await this.files.removeAll();
   }
 

@@ -48,6 +48,9 @@ const completeness = lazy(() => require('../cells/completeness') as typeof CellC
 // Read at the first debug_request: a kernel nobody debugs never loads it.
 const debuggerModule = lazy(() => require('../debugger/debugger') as typeof Debugger);
 
+/** How many written cell files the engine remembers for a debugger started later. */
+const MAX_KNOWN_CELL_FILES = 100;
+
 /** How long after kernel_info the modules every cell needs are read (ms): after the client saw the kernel ready. */
 const WARM_UP_DELAY_MS = 500;
 
@@ -78,6 +81,12 @@ export class CellInterpreter implements Interpreter {
   /** The commands' environment when variables are added to it; else they inherit the kernel's. */
   private readonly commandEnv: NodeJS.ProcessEnv | undefined;
   private readonly planner = new CellPlanner(planCells);
+  /**
+   * The C files the latest file cells wrote (by cell code, at most
+   * MAX_KNOWN_CELL_FILES): a debugger started later can still put a
+   * breakpoint clicked in such a cell on its file.
+   */
+  private readonly cellFiles = new Map<string, { file: string; magicLineWritten: boolean }>();
   /** Made by the first debug_request; until then the debugger costs nothing. */
   private kernelDebugger: Debugger.KernelDebugger | undefined;
   readonly hasDebugger = true;
@@ -130,7 +139,7 @@ export class CellInterpreter implements Interpreter {
         const commands = compileRun().compileRunCommands(plan, this.cwd);
         await this.writeCellFile(commands.sourcePath, plan.source, false);
         // The source is the cell without its magic line.
-        this.kernelDebugger?.cellFileWritten(request.code, commands.sourcePath, false);
+        this.cellFileWritten(request.code, commands.sourcePath, false);
         return this.runCommands([commands.compile, commands.run], sink, interrupt, { stopOnFailure: true });
       }
       case 'bash':
@@ -180,7 +189,7 @@ export class CellInterpreter implements Interpreter {
     const existed = plan.magic === 'writefile' && (await access(file).then(() => true, () => false));
     await this.writeCellFile(file, plan.content, plan.append === true);
     // The course's magics write their magic line as the file's first line (a comment); %%writefile does not.
-    if (plan.append !== true) this.kernelDebugger?.cellFileWritten(code, file, plan.magic !== 'writefile');
+    if (plan.append !== true) this.cellFileWritten(code, file, plan.magic !== 'writefile');
     if (plan.magic === 'writefile') {
       // IPython's words for %%writefile
       sink.stream('stdout', `${plan.append ? 'Appending to' : existed ? 'Overwriting' : 'Writing'} ${plan.path}\n`);
@@ -195,6 +204,13 @@ export class CellInterpreter implements Interpreter {
       if (!step.succeeded && this.strict) return error('CommandFailed', `${action.command}: ${step.summary ?? 'failed'}`);
     }
     return ok;
+  }
+
+  private cellFileWritten(code: string, file: string, magicLineWritten: boolean): void {
+    this.cellFiles.delete(code);
+    this.cellFiles.set(code, { file, magicLineWritten });
+    if (this.cellFiles.size > MAX_KNOWN_CELL_FILES) this.cellFiles.delete(this.cellFiles.keys().next().value as string);
+    this.kernelDebugger?.cellFileWritten(code, file, magicLineWritten);
   }
 
   /** One command; while the debugger is started, a C program it starts may run under lldb-dap instead. */
@@ -289,6 +305,7 @@ export class CellInterpreter implements Interpreter {
   /** The Jupyter debug protocol: answered by kernel/debugger, which reaches the TypeScript executor's inspector. */
   debugRequest(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse> {
     this.kernelDebugger ??= new (debuggerModule().KernelDebugger)({
+      knownCellFiles: () => [...this.cellFiles].map(([code, written]) => ({ code, ...written })),
       typeScriptRelay: (start) => (start || this.executorClient ? this.executor.debugRelay(start) : Promise.resolve(undefined)),
       log: (text) => this.options.log(text),
     });

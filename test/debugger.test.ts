@@ -255,6 +255,22 @@ describe('debugger: TypeScript cells over the debug protocol', function () {
     assert.equal((result?.content.data as Record<string, string>)['text/plain'], '5', 'the executor kept its state');
   });
 
+  it('stops where an exception is thrown when asked to (the pause-on-exception button)', async () => {
+    await dbg.ok('setExceptionBreakpoints', { filters: ['all'] });
+    const stoppedBefore = dbg.events('stopped').length;
+    const thrower = "const value = 41;\nthrow new Error('thrown on line 2');";
+    const run = await kernel.startExecute(thrower);
+    const stopped = await dbg.event('stopped', stoppedBefore + 1);
+    assert.equal(stopped.reason, 'exception');
+    const frames = (await dbg.ok('stackTrace', { threadId: 1 })).stackFrames as Frame[];
+    assert.equal(frames[0]?.line, 2);
+    await dbg.ok('setExceptionBreakpoints', { filters: [] });
+    await dbg.ok('continue', { threadId: 1 });
+    const { reply } = await run.done;
+    assert.equal(reply.content.status, 'error');
+    assert.equal(reply.content.evalue, 'thrown on line 2');
+  });
+
   it('disconnects: the debugger stops, breakpoints go, and cells run as before', async () => {
     await dbg.ok('disconnect', { restart: false, terminateDebuggee: false });
     const after = await dbg.ok('debugInfo');

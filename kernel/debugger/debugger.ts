@@ -56,10 +56,8 @@ export class KernelDebugger {
         supportsConditionalBreakpoints: false,
         supportsSetVariable: false,
         supportsTerminateRequest: false,
-        exceptionBreakpointFilters: [
-          { filter: 'uncaught', label: 'Uncaught exceptions', default: false },
-          { filter: 'all', label: 'All exceptions', default: false },
-        ],
+        // Only "all": an error a cell does not catch is still caught by the executor, so V8 never sees one as uncaught.
+        exceptionBreakpointFilters: [{ filter: 'all', label: 'Every thrown exception', default: false }],
       }),
       attach: () => {
         this.started = true;

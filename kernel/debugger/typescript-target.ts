@@ -71,7 +71,7 @@ export class TypeScriptTarget {
   /** The inspector's breakpoint ids, by file. */
   private readonly breakpointIds = new Map<string, string[]>();
   private lastCommand: 'step' | 'pause' | undefined;
-  private pauseOnExceptions: 'none' | 'uncaught' | 'all' = 'none';
+  private pauseOnExceptions: 'none' | 'all' = 'none';
   private readonly handles = new Handles<Handle>(1, 1_000_000);
 
   constructor(private readonly hooks: TypeScriptHooks) {}
@@ -97,7 +97,7 @@ export class TypeScriptTarget {
   }
 
   async setExceptionBreakpoints(filters: string[]): Promise<void> {
-    this.pauseOnExceptions = filters.includes('all') ? 'all' : filters.includes('uncaught') ? 'uncaught' : 'none';
+    this.pauseOnExceptions = filters.includes('all') ? 'all' : 'none';
     await this.link?.send('Debugger.setPauseOnExceptions', { state: this.pauseOnExceptions });
   }
 

@@ -5,7 +5,7 @@
  * The main thread cannot answer its own inspector while it is paused at a
  * breakpoint; the worker, on its own thread and event loop, can.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
@@ -37,6 +37,7 @@ async function start(startupGlobals: string[]): Promise<string> {
   installHelper(new Set(startupGlobals));
   const dir = mkdtempSync(path.join(tmpdir(), 'sockbook-debug-'));
   const socketPath = path.join(dir, 'relay.sock');
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const worker = new Worker(path.join(__dirname, 'debug-relay.js'), { workerData: { socketPath }, stdout: false, stderr: false });
   // The relay never keeps the executor alive on its own.
   worker.unref();

@@ -57,7 +57,9 @@ export class KernelDebugger {
         supportsSetVariable: false,
         supportsTerminateRequest: false,
         // Only "all": an error a cell does not catch is still caught by the executor, so V8 never sees one as uncaught.
-        exceptionBreakpointFilters: [{ filter: 'all', label: 'Every thrown exception', default: false }],
+        exceptionBreakpointFilters: [
+          { filter: 'all', label: 'Every thrown exception', description: 'Stop where any exception is thrown, caught or not', default: false },
+        ],
       }),
       attach: () => {
         this.started = true;

@@ -118,6 +118,9 @@ const EARLY = [
   '}',
 ].join('\n');
 
+/** A %%c cell: its file is the cell without the magic line. */
+const COMPILE_RUN = ['%%c answer.c', '#include <stdio.h>', 'int main(void) {', '    int answer = 42;', '    printf("answer %d\\n", answer);', '    return 0;', '}'].join('\n');
+
 const NO_G = ['%%cpp nog.c', '%run gcc nog.c -o nog.exe', '%run ./nog.exe', '#include <stdio.h>', 'int main(void) {', '    puts("no debug info here");', '    return 0;', '}'].join('\n');
 
 describe('debugger: C cells under lldb-dap', function () {
@@ -212,6 +215,24 @@ describe('debugger: C cells under lldb-dap', function () {
     const { reply, outputs } = await run.done;
     assert.equal(reply.content.status, 'ok');
     assert.match(KernelClient.streamText(outputs), /early 2 seven/);
+    await dbg.ok('setBreakpoints', { breakpoints: [], source: { path: cellPath }, sourceModified: false });
+  });
+
+  it('stops a %%c cell’s program on the cell’s line (its file has no magic line)', async () => {
+    const cellPath = await dbg.breakAt(COMPILE_RUN, [5]);
+    const before = dbg.events('stopped').length;
+    const run = await kernel.startExecute(COMPILE_RUN, {}, 90000);
+    const stopped = await dbg.event('stopped', before + 1, 60000);
+    const threadId = Number(stopped.threadId);
+    const frames = (await dbg.ok('stackTrace', { threadId })).stackFrames as Frame[];
+    assert.equal(frames[0]?.line, 5);
+    assert.equal(frames[0]?.source?.path, cellPath);
+    const answer = await dbg.ok('evaluate', { expression: 'answer', frameId: frames[0]?.id, context: 'repl' });
+    assert.equal(answer.result, '42');
+    await dbg.ok('continue', { threadId });
+    const { reply, outputs } = await run.done;
+    assert.equal(reply.content.status, 'ok');
+    assert.match(KernelClient.streamText(outputs), /answer 42/);
     await dbg.ok('setBreakpoints', { breakpoints: [], source: { path: cellPath }, sourceModified: false });
   });
 

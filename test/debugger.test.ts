@@ -271,6 +271,24 @@ describe('debugger: TypeScript cells over the debug protocol', function () {
     assert.equal(reply.content.evalue, 'thrown on line 2');
   });
 
+  it('lets a paused cell run on when the frontend disconnects, and starts again', async () => {
+    const waiting = "const before = 1;\nconst after = before + 1;\nafter;";
+    const waitingPath = String((await dbg.ok('dumpCell', { code: waiting })).sourcePath);
+    await dbg.ok('setBreakpoints', { breakpoints: [{ line: 2 }], source: { path: waitingPath }, sourceModified: false });
+    const stoppedBefore = dbg.events('stopped').length;
+    const run = await kernel.startExecute(waiting);
+    await dbg.event('stopped', stoppedBefore + 1);
+    await dbg.ok('disconnect', { restart: false, terminateDebuggee: false });
+    assert.deepEqual((await dbg.ok('debugInfo')).stoppedThreads, []);
+    const { reply, outputs } = await run.done;
+    assert.equal(reply.content.status, 'ok');
+    const result = outputs.find((m) => m.header.msg_type === 'execute_result');
+    assert.equal((result?.content.data as Record<string, string>)['text/plain'], '2');
+    await dbg.ok('initialize', { clientID: 'jupyterlab', adapterID: 'sockbook', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    await dbg.ok('attach', {});
+    assert.equal((await dbg.ok('debugInfo')).isStarted, true);
+  });
+
   it('disconnects: the debugger stops, breakpoints go, and cells run as before', async () => {
     await dbg.ok('disconnect', { restart: false, terminateDebuggee: false });
     const after = await dbg.ok('debugInfo');

@@ -207,6 +207,7 @@ export class TypeScriptTarget {
     this.link = undefined;
     this.linking = undefined;
     this.breakpointIds.clear();
+    if (this.paused) this.resumed();
   }
 
   private requireLink(): InspectorLink {

@@ -73,6 +73,8 @@ export class TypeScriptTarget {
   private lastCommand: 'step' | 'pause' | undefined;
   private pauseOnExceptions: 'none' | 'all' = 'none';
   private readonly handles = new Handles<Handle>(1, 1_000_000);
+  /** Set by an interrupt of a paused cell: every pause is skipped until the next cell starts. */
+  private skippingPauses = false;
 
   constructor(private readonly hooks: TypeScriptHooks) {}
 
@@ -87,7 +89,9 @@ export class TypeScriptTarget {
   /** Before a TypeScript cell runs under the debugger: the relay is up, the breakpoints are in, no pause is skipped. */
   async prepareCell(): Promise<void> {
     const link = await this.connect(true);
-    await link?.send('Debugger.setSkipAllPauses', { skip: false });
+    if (!link || !this.skippingPauses) return;
+    this.skippingPauses = false;
+    await link.send('Debugger.setSkipAllPauses', { skip: false });
   }
 
   /** The frontend set the breakpoints of one file: the inspector gets them now if it is linked (else when it links). */
@@ -197,6 +201,7 @@ export class TypeScriptTarget {
   async interrupted(): Promise<void> {
     const link = this.link;
     if (!link?.isOpen || !this.paused) return;
+    this.skippingPauses = true;
     await link.send('Debugger.setSkipAllPauses', { skip: true });
     await link.send('Debugger.resume');
   }
@@ -234,6 +239,7 @@ export class TypeScriptTarget {
     link.onClose(() => this.lost(link));
     this.breakpointIds.clear();
     this.scriptUrls.clear();
+    this.skippingPauses = false;
     await link.send('Debugger.enable');
     await link.send('Debugger.setBlackboxPatterns', { patterns: [OWN_CODE.source] });
     await link.send('Debugger.setPauseOnExceptions', { state: this.pauseOnExceptions });

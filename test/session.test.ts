@@ -264,6 +264,16 @@ describe('session (in process, fake transport and interpreter)', () => {
     });
   });
 
+  it('answers a debug_request on control with a debug_reply saying there is no debugger, when the interpreter has none', async () => {
+    const { reply } = await kernel.done(kernel.send('control', 'debug_request', { type: 'request', seq: 7, command: 'debugInfo', arguments: {} }));
+    assert.equal(reply.header.msg_type, 'debug_reply');
+    assert.equal(reply.content.type, 'response');
+    assert.equal(reply.content.request_seq, 7);
+    assert.equal(reply.content.command, 'debugInfo');
+    assert.equal(reply.content.success, false);
+    assert.match(String(reply.content.message), /no debugger/);
+  });
+
   it('aborts the executes queued behind an error when stop_on_error is set, and runs the next one', async () => {
     const failing = kernel.execute('fail');
     const queued = [kernel.execute('first'), kernel.execute('second')];

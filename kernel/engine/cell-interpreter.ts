@@ -24,6 +24,8 @@ import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
 import type * as PlanCell from '../cells/plan-cell';
 import type * as CellCompleteness from '../cells/completeness';
+import type * as Debugger from '../debugger/debugger';
+import type { DebugRequest, DebugResponse, EmitDebugEvent } from '../interpreter/debug';
 
 /**
  * A module read at its first use. The kernel answers kernel_info before any
@@ -48,6 +50,11 @@ const commandStep = lazy(() => require('./command-step') as typeof CommandStep);
 const compileRun = lazy(() => require('../cells/compile-run') as typeof CompileRun);
 const planCells = lazy(() => require('../cells/plan-cell') as typeof PlanCell);
 const completeness = lazy(() => require('../cells/completeness') as typeof CellCompleteness);
+// Read at the first debug_request: a kernel nobody debugs never loads it.
+const debuggerModule = lazy(() => require('../debugger/debugger') as typeof Debugger);
+
+/** How many written cell files the engine remembers for a debugger started later. */
+const MAX_KNOWN_CELL_FILES = 100;
 
 /** How long after kernel_info the modules every cell needs are read (ms): after the client saw the kernel ready. */
 const WARM_UP_DELAY_MS = 500;
@@ -83,6 +90,15 @@ export class CellInterpreter implements Interpreter {
   private picturesUsed = false;
   /** The sinks of the cells running now, latest last: a live picture updates through the running cell, as IPython's update_display does. */
   private readonly runningSinks: OutputSink[] = [];
+  /**
+   * The C files the latest file cells wrote (by cell code, at most
+   * MAX_KNOWN_CELL_FILES): a debugger started later can still put a
+   * breakpoint clicked in such a cell on its file.
+   */
+  private readonly cellFiles = new Map<string, { file: string; magicLineWritten: boolean }>();
+  /** Made by the first debug_request; until then the debugger costs nothing. */
+  private kernelDebugger: Debugger.KernelDebugger | undefined;
+  readonly hasDebugger = true;
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
@@ -136,10 +152,12 @@ export class CellInterpreter implements Interpreter {
       case 'invalid':
         return error(plan.ename, plan.evalue);
       case 'file':
-        return this.runFileCell(plan, sink, interrupt);
+        return this.runFileCell(plan, sink, interrupt, request.code);
       case 'compile-run': {
         const commands = compileRun().compileRunCommands(plan, this.cwd);
         await this.writeCellFile(commands.sourcePath, plan.source, false);
+        // The source is the cell without its magic line.
+        this.cellFileWritten(request.code, commands.sourcePath, false);
         return this.runCommands([commands.compile, commands.run], sink, interrupt, { stopOnFailure: true });
       }
       case 'bash':
@@ -153,13 +171,22 @@ export class CellInterpreter implements Interpreter {
         // The help modules (man pages, groff) are read only when a cell asks for help.
         const help = helpRequest(plan.code);
         if (help) return helpCell().answerHelp(help, sink, this.typescriptHelp);
-        // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
-        return this.executor.execute(plan.code, sink, interrupt, {
-          allowStdin: request.allowStdin,
-          cwd: this.cwd,
-          // Tracebacks name the cell as its prompt does (In [3] -> cell[3]).
-          executionCount: request.executionCount,
-        });
+        // While the debugger is started the cell runs as the file JupyterLab computes from the cell's code.
+        const debugPath = await this.kernelDebugger?.typeScriptCell(request.code);
+        const onInterrupt = () => this.kernelDebugger?.interrupted();
+        if (debugPath !== undefined) interrupt.addEventListener('abort', onInterrupt, { once: true });
+        try {
+          // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
+          return await this.executor.execute(plan.code, sink, interrupt, {
+            allowStdin: request.allowStdin,
+            cwd: this.cwd,
+            // Tracebacks name the cell as its prompt does (In [3] -> cell[3]).
+            executionCount: request.executionCount,
+            ...(debugPath === undefined ? {} : { debugPath }),
+          });
+        } finally {
+          interrupt.removeEventListener('abort', onInterrupt);
+        }
       }
     }
   }
@@ -174,11 +201,13 @@ export class CellInterpreter implements Interpreter {
     });
   }
 
-  private async runFileCell(plan: FileCellPlan, sink: OutputSink, interrupt: AbortSignal): Promise<CellOutcome> {
+  private async runFileCell(plan: FileCellPlan, sink: OutputSink, interrupt: AbortSignal, code: string): Promise<CellOutcome> {
     const file = path.resolve(this.cwd, plan.path);
     // Only %%writefile says whether it wrote or overwrote.
     const existed = plan.magic === 'writefile' && (await access(file).then(() => true, () => false));
     await this.writeCellFile(file, plan.content, plan.append === true);
+    // The course's magics write their magic line as the file's first line (a comment); %%writefile does not.
+    if (plan.append !== true) this.cellFileWritten(code, file, plan.magic !== 'writefile');
     if (plan.magic === 'writefile') {
       // IPython's words for %%writefile
       sink.stream('stdout', `${plan.append ? 'Appending to' : existed ? 'Overwriting' : 'Writing'} ${plan.path}\n`);
@@ -188,11 +217,32 @@ export class CellInterpreter implements Interpreter {
         sink.display(markdown().markdownBundle(action.text));
         continue;
       }
-      const step = await commandStep().runCommandStep({ command: action.command, cwd: this.cwd, env: this.commandEnv, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
+      const step = await this.runStep({ command: action.command, cwd: this.cwd, env: this.commandEnv, sink, interrupt, spoilerThreshold: plan.spoilerThreshold });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${action.command}: ${step.summary ?? 'failed'}`);
     }
     return ok;
+  }
+
+  private cellFileWritten(code: string, file: string, magicLineWritten: boolean): void {
+    this.cellFiles.delete(code);
+    this.cellFiles.set(code, { file, magicLineWritten });
+    if (this.cellFiles.size > MAX_KNOWN_CELL_FILES) this.cellFiles.delete(this.cellFiles.keys().next().value as string);
+    this.kernelDebugger?.cellFileWritten(code, file, magicLineWritten);
+  }
+
+  /** One command; while the debugger is started, a C program it starts may run under lldb-dap instead. */
+  private async runStep(options: CommandStep.CommandStepOptions): Promise<CommandStep.CommandStepResult> {
+    const debugged = await this.kernelDebugger?.debugCommand(options.command, options.cwd, (text) => options.sink.stream('stderr', text));
+    if (!debugged) return commandStep().runCommandStep(options);
+    const onInterrupt = () => debugged.interrupted();
+    options.interrupt.addEventListener('abort', onInterrupt, { once: true });
+    try {
+      return await commandStep().runCommandStep({ ...options, command: debugged.command });
+    } finally {
+      options.interrupt.removeEventListener('abort', onInterrupt);
+      await debugged.finished();
+    }
   }
 
   private async runCommands(
@@ -202,7 +252,7 @@ export class CellInterpreter implements Interpreter {
     { stopOnFailure = false } = {},
   ): Promise<CellOutcome> {
     for (const command of commands) {
-      const step = await commandStep().runCommandStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt });
+      const step = await this.runStep({ command, cwd: this.cwd, env: this.commandEnv, sink, interrupt });
       if (step.interrupted) return interrupted;
       if (!step.succeeded && this.strict) return error('CommandFailed', `${command}: ${step.summary ?? 'failed'}`);
       if (!step.succeeded && stopOnFailure) return ok;
@@ -287,9 +337,20 @@ export class CellInterpreter implements Interpreter {
     return planned ? Promise.resolve(planned) : this.executor.isComplete(code);
   }
 
+  /** The Jupyter debug protocol: answered by kernel/debugger, which reaches the TypeScript executor's inspector. */
+  debugRequest(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse> {
+    this.kernelDebugger ??= new (debuggerModule().KernelDebugger)({
+      knownCellFiles: () => [...this.cellFiles].map(([code, written]) => ({ code, ...written })),
+      typeScriptRelay: (start) => (start || this.executorClient ? this.executor.debugRelay(start) : Promise.resolve(undefined)),
+      log: (text) => this.options.log(text),
+    });
+    return this.kernelDebugger.handle(request, emitEvent);
+  }
+
   async shutdown(restart: boolean): Promise<void> {
     this.planner.close();
     if (this.picturesUsed) pictureMagics().stopLiveStates();
+    await this.kernelDebugger?.shutdown().catch(() => undefined);
     // The executor ends what its cells started (launch(), sh()) first, so their helpers reap them;
     // then the runner's own shutdown: every process commands started, then whatever is left in the cgroups.
     const executor = this.executorClient;

@@ -1,4 +1,5 @@
 import type { CommMessage, OpenComm } from './comm';
+import type { DebugRequest, DebugResponse, EmitDebugEvent } from './debug';
 import type { OutputSink } from './output-sink';
 import type { CellOutcome, CellRequest, ExpressionResult } from './outcome';
 
@@ -65,6 +66,14 @@ export interface Interpreter {
   onComm?(message: CommMessage, sink: OutputSink): Promise<void>;
   /** The comms open now, for comm_info_request; only those of `targetName` when given. */
   openComms?(targetName?: string): Promise<OpenComm[]>;
+  /**
+   * One Debug Adapter Protocol request of the Jupyter debug protocol (JEP 47).
+   * Events, now or later (a cell stopping at a breakpoint), go to `emitEvent`.
+   * Answered without waiting for any running cell: it comes on control.
+   */
+  debugRequest?(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse>;
+  /** Whether kernel_info may announce the debugger (`"debugger"` in supported_features). */
+  readonly hasDebugger?: boolean;
   /** Called once the first kernel_info_reply is out: a chance to start slow parts (the TypeScript executor) early. */
   prepare?(): void;
   /** Ends every process the interpreter started; with restart, gets ready to run cells again from a clean state. */

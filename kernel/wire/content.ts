@@ -40,6 +40,21 @@ export type HistoryRequest = {
 export type CommOpen = { comm_id: string; target_name: string; data: JsonMap; target_module?: string };
 export type CommMessage = { comm_id: string; data: JsonMap };
 
+/** debug_request (JEP 47): a Debug Adapter Protocol request, carried as the content. */
+export type DebugRequest = { seq: number; type: 'request'; command: string; arguments?: JsonMap };
+/** debug_reply: the Debug Adapter Protocol response to a debug_request. */
+export type DebugReply = {
+  seq: number;
+  type: 'response';
+  request_seq: number;
+  success: boolean;
+  command: string;
+  message?: string;
+  body?: JsonMap;
+};
+/** debug_event on iopub: a Debug Adapter Protocol event (stopped, continued, output, …). */
+export type DebugEvent = { seq: number; type: 'event'; event: string; body?: JsonMap };
+
 /** Requests on shell and control (and the comm messages a client may send on shell). */
 export type RequestContent = {
   execute_request: ExecuteRequest;
@@ -58,6 +73,7 @@ export type RequestContent = {
   delete_subshell_request: { subshell_id: string };
   list_subshell_request: EmptyContent;
   usage_request: EmptyContent;
+  debug_request: DebugRequest;
 };
 
 /** What the stdin channel brings back. */
@@ -152,6 +168,7 @@ export type ReplyContent = {
   delete_subshell_reply: { status: 'ok' } | ErrorReply;
   list_subshell_reply: { status: 'ok'; subshell_id: string[] };
   usage_reply: UsageReply;
+  debug_reply: DebugReply;
 };
 
 export type ExecutionState = 'starting' | 'busy' | 'idle';
@@ -172,6 +189,7 @@ export type IopubContent = {
   shutdown_reply: ShutdownReply;
   /** Sent to each new iopub subscription (protocol 5.5), with the topic prefix it subscribed to. */
   iopub_welcome: { subscription: string };
+  debug_event: DebugEvent;
 };
 
 /** What the kernel asks on the stdin channel. */

@@ -65,6 +65,7 @@ const readers: { readonly [T in ReceivedType]: FieldReaders<ReceivedContent[T]> 
   delete_subshell_request: { subshell_id: string },
   list_subshell_request: {},
   usage_request: {},
+  debug_request: { seq: number, type: oneOf('request'), command: string, arguments: object },
   input_reply: { value: string },
 };
 

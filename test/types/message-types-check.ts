@@ -35,6 +35,7 @@ type JupyterLabReplies = Covering<
     create_subshell_reply: KernelMessage.ICreateSubshellReplyMsg['content'];
     delete_subshell_reply: KernelMessage.IDeleteSubshellReplyMsg['content'];
     list_subshell_reply: KernelMessage.IListSubshellReplyMsg['content'];
+    debug_reply: KernelMessage.IDebugReplyMsg['content'];
   }
 >;
 
@@ -53,6 +54,7 @@ type JupyterLabIopub = Covering<
     comm_open: KernelMessage.ICommOpenMsg<'iopub'>['content'];
     comm_msg: KernelMessage.ICommMsgMsg<'iopub'>['content'];
     comm_close: KernelMessage.ICommCloseMsg<'iopub'>['content'];
+    debug_event: KernelMessage.IDebugEventMsg['content'];
   }
 >;
 
@@ -81,6 +83,7 @@ type JupyterLabRequests = Covering<
     create_subshell_request: KernelMessage.ICreateSubshellRequestMsg['content'];
     delete_subshell_request: KernelMessage.IDeleteSubshellRequestMsg['content'];
     list_subshell_request: KernelMessage.IListSubshellRequestMsg['content'];
+    debug_request: KernelMessage.IDebugRequestMsg['content'];
   }
 >;
 

@@ -90,24 +90,35 @@ function problemOf(error: unknown, code: string, toCell?: (offset: number) => { 
 const compiledBySource = new Map<string, Omit<CompiledCell, 'name'>>();
 const MAX_CACHED_CELLS = 200;
 
-export function compileCell(code: string, name: string): CompiledCell {
-  let compiled = compiledBySource.get(code);
+/**
+ * With `wrapperLine`, the wrapper's opening text gets a line of its own
+ * before the cell's first line, and the script is to run with line offset -1
+ * (DEBUG_LINE_OFFSET): every line of the cell, the first included, then
+ * starts at column 1 under its own number, so a debugger's breakpoint on
+ * line N of the cell stops at the cell's statement, not in the wrapper.
+ */
+export function compileCell(code: string, name: string, { wrapperLine = false } = {}): CompiledCell {
+  const key = wrapperLine ? `\u0000${code}` : code;
+  let compiled = compiledBySource.get(key);
   if (compiled) {
-    compiledBySource.delete(code); // most recently used last
+    compiledBySource.delete(key); // most recently used last
   } else {
-    compiled = compileSource(code);
+    compiled = compileSource(code, wrapperLine);
     if (compiledBySource.size >= MAX_CACHED_CELLS) compiledBySource.delete(compiledBySource.keys().next().value as string);
   }
-  compiledBySource.set(code, compiled);
+  compiledBySource.set(key, compiled);
   return { name, ...compiled };
 }
+
+/** The vm line offset of a cell compiled with `wrapperLine`. */
+export const DEBUG_LINE_OFFSET = -1;
 
 /** A TypeScript expression (user_expressions) as JavaScript. */
 export function compileExpression(expression: string): string {
   return stripTypes(`(${expression}\n)`).js;
 }
 
-function compileSource(code: string): Omit<CompiledCell, 'name'> {
+function compileSource(code: string, wrapperLine = false): Omit<CompiledCell, 'name'> {
   const stripped = stripTypes(code);
   const strippedLines = lineStarts(stripped.js);
   const cellLines = lineStarts(code);
@@ -129,13 +140,16 @@ function compileSource(code: string): Omit<CompiledCell, 'name'> {
       return strippedToCell(at.line, at.column);
     }));
   }
-  const rewrite = new CellRewrite(stripped.js, program);
+  const rewrite = new CellRewrite(stripped.js, program, wrapperLine);
   const js = rewrite.apply();
   const jsLines = lineStarts(js);
+  // Positions come as the running script reports them: with the wrapper's own line, one line less than in `js`.
+  const lineShift = wrapperLine ? -DEBUG_LINE_OFFSET : 0;
   return {
     source: code,
     js,
-    toCellPosition(line, column) {
+    toCellPosition(reportedLine, column) {
+      const line = reportedLine + lineShift;
       const start = jsLines[line - 1];
       if (start === undefined) return undefined;
       const offset = rewrite.toOriginalOffset(start + column - 1);
@@ -169,7 +183,11 @@ class CellRewrite {
   private readonly functions = new Set<string>();
   private sorted: Edit[] = [];
 
-  constructor(private readonly text: string, private readonly program: Acorn.Program) {}
+  constructor(
+    private readonly text: string,
+    private readonly program: Acorn.Program,
+    private readonly wrapperLine = false,
+  ) {}
 
   apply(): string {
     const statements = this.program.body;
@@ -178,7 +196,7 @@ class CellRewrite {
     });
     const vars = this.globals.size > 0 ? `var ${[...this.globals].join(', ')}; ` : '';
     const hoisted = [...this.functions].map((f) => `globalThis.${f} = ${f}; `).join('');
-    this.edits.unshift({ pos: 0, end: 0, text: `${vars}(async () => { ${hoisted}`, wrapper: true });
+    this.edits.unshift({ pos: 0, end: 0, text: `${vars}(async () => { ${hoisted}${this.wrapperLine ? '\n' : ''}`, wrapper: true });
     this.edits.push({ pos: this.text.length, end: this.text.length, text: '\n})()', wrapper: true });
     this.sorted = this.edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.pos - b.e.pos || a.i - b.i).map((x) => x.e);
     let out = '';

@@ -2,7 +2,7 @@ import process from 'node:process';
 import * as vm from 'node:vm';
 import type { CellError, CellOutcome, ExpressionResult } from '../../interpreter/outcome';
 import { errorOutcome, interruptOutcome } from '../../interpreter/outcome';
-import { CellSyntaxError, compileCell, compileExpression, type CompiledCell, type SyntaxProblem } from './cell-compiler';
+import { CellSyntaxError, compileCell, compileExpression, DEBUG_LINE_OFFSET, type CompiledCell, type SyntaxProblem } from './cell-compiler';
 import type { Checker } from './checker';
 import type { ChildChannel } from './child-channel';
 import { writeFully } from './child-channel';
@@ -41,7 +41,8 @@ export class CellRunner {
     private readonly interrupts: ChildInterruptPolicy,
   ) {}
 
-  async execute(cellText: string, cellName: string, cwd: string): Promise<CellOutcome> {
+  /** With `debugPath` (the debugger is started) the script is that file to the inspector, line for line the cell. */
+  async execute(cellText: string, cellName: string, cwd: string, debugPath?: string): Promise<CellOutcome> {
     try {
       if (process.cwd() !== cwd) process.chdir(cwd);
     } catch (error) {
@@ -53,12 +54,13 @@ export class CellRunner {
     let compiled: CompiledCell;
     try {
       // Tracebacks quote the cell as the user wrote it.
-      compiled = { ...compileCell(code, cellName), source: cellText };
+      compiled = { ...compileCell(code, cellName, { wrapperLine: debugPath !== undefined }), source: cellText };
     } catch (error) {
       if (error instanceof CellSyntaxError) return failed(syntaxErrorOf(await this.syntaxProblems(code, error.problem), cellName, cellText));
       return failed(cellErrorFrom(error, this.cells));
     }
     this.cells.set(cellName, compiled);
+    if (debugPath !== undefined) this.cells.set(debugPath, compiled);
     await this.reportTypeErrors(code, cellName);
     let stop: (error: unknown) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
@@ -66,7 +68,11 @@ export class CellRunner {
     this.running = { stop };
     this.interrupts.cellStarted(stop);
     try {
-      const script = new vm.Script(compiled.js, { filename: cellName, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+      const script = new vm.Script(compiled.js, {
+        filename: debugPath ?? cellName,
+        lineOffset: debugPath === undefined ? 0 : DEBUG_LINE_OFFSET,
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      });
       const completion = this.interrupts.runSyncPart(
         (watchdog) => script.runInThisContext({ ...watchdog, displayErrors: false }) as Promise<unknown>,
       );

@@ -19,6 +19,7 @@ import { lightCompleteness } from './light-completeness';
 import type { ClientMessage, ClientRequest } from '../protocol';
 import { FENCE_NONCE_ENV } from '../protocol';
 import { SleepTimers } from './sleep-timers';
+import type * as DebugRelayHost from './debug-relay-host';
 
 // glibc read the malloc settings the client gave (EXECUTOR_MALLOC_ENV) at start; the programs cells run do not inherit them.
 for (const name of ['MALLOC_ARENA_MAX', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_THRESHOLD_']) delete process.env[name];
@@ -50,6 +51,8 @@ try {
 }
 writeStdioDirectly();
 installBuiltins(globalThis, { channel, sleeps, comms });
+// What the executor itself defines: the debugger's Globals scope lists the rest, what cells defined.
+const startupGlobals = Object.getOwnPropertyNames(globalThis);
 
 interrupts.listen();
 process.on('uncaughtException', (error) => runner.reportStray(error, 'Uncaught exception'));
@@ -92,7 +95,7 @@ async function answer(request: ClientRequest): Promise<void> {
         let outcome;
         try {
           // What the cell's comms send, even from a timer later, names this request as its origin.
-          outcome = await commOrigin.run(request.id, () => runner.execute(request.code, request.cellName, request.cwd));
+          outcome = await commOrigin.run(request.id, () => runner.execute(request.code, request.cellName, request.cwd, request.debugPath));
         } finally {
           interrupts.requestEnded();
         }
@@ -135,6 +138,12 @@ async function answer(request: ClientRequest): Promise<void> {
       case 'openComms':
         channel.reply<'openComms'>(request.id, comms.list(request.targetName), false);
         break;
+      case 'debugRelay': {
+        // Read only when the debugger is started: a kernel that never debugs never loads it.
+        const { startDebugRelay } = require('./debug-relay-host') as typeof DebugRelayHost;
+        channel.reply<'debugRelay'>(request.id, { socketPath: await startDebugRelay(startupGlobals) }, false);
+        break;
+      }
     }
   } catch (error) {
     channel.failed(request.id, (error as Error)?.message ?? String(error));

@@ -23,6 +23,8 @@ export interface ExecuteOptions {
   cwd: string;
   /** Names the cell in tracebacks (`cell[3]`); counted by the client when left out. */
   executionCount?: number;
+  /** Set while the debugger is started: the cell runs as this file (its dumped path), line for line. */
+  debugPath?: string;
 }
 
 export interface ExecutorClientOptions {
@@ -175,6 +177,26 @@ export class ExecutorClient {
     return this.request<'openComms'>({ type: 'openComms', targetName }, () => []);
   }
 
+  /**
+   * The debugger's relay in the executor (started when missing, and the
+   * executor with it when `start`): the Unix socket to connect to, as a path
+   * this process can reach even when the executor has a private /tmp.
+   * Undefined when no executor runs and `start` is false.
+   */
+  async debugRelay(start: boolean): Promise<{ socketPath: string; pid: number } | undefined> {
+    if (!this.executor && !start) return undefined;
+    const executor = this.ensureExecutor(process.cwd());
+    const pid = executor.process.pid;
+    let lost = '';
+    const reply = await this.send<'debugRelay'>(executor, { type: 'debugRelay' }, ({ reason }) => {
+      lost = reason;
+      return { socketPath: '' };
+    });
+    if (lost) throw new Error(lost);
+    if (pid === undefined) return undefined;
+    return { socketPath: `/proc/${pid}/root${reply.socketPath}`, pid };
+  }
+
   /** Ends the executor; the next cell starts a fresh one with no state. */
   async restart(): Promise<void> {
     await this.stop({ reason: 'the executor was restarted', interrupted: false });
@@ -217,7 +239,7 @@ export class ExecutorClient {
       executor.phase = 'starting';
       return await this.send<'execute'>(
         executor,
-        { type: 'execute', code, cellName, cwd: opts.cwd },
+        { type: 'execute', code, cellName, cwd: opts.cwd, ...(opts.debugPath === undefined ? {} : { debugPath: opts.debugPath }) },
         (loss) => (loss.interrupted ? interruptOutcome(loss.reason) : errorOutcome('ExecutorDied', loss.reason)),
         (id) => {
           requestId = id;

@@ -1,6 +1,7 @@
 import type { HandlerTable } from '../request';
 import { commClose, commInfoRequest, commMsg, commOpen } from './comm';
 import { interruptRequest, shutdownRequest } from './control';
+import { debugRequest } from './debug';
 import { executeRequest } from './execute';
 import { historyRequest } from './history';
 import { completeRequest, inspectRequest, isCompleteRequest } from './introspection';
@@ -31,4 +32,5 @@ export const controlHandlers: HandlerTable = {
   delete_subshell_request: deleteSubshellRequest,
   list_subshell_request: listSubshellRequest,
   usage_request: usageRequest,
+  debug_request: debugRequest,
 };

@@ -5,12 +5,13 @@ import type { Handler } from '../request';
 
 /**
  * The optional protocol features (JEP 92) the session implements: subshells
- * (JEP 91). Not the debugger: sockbook has none.
+ * (JEP 91), and the debugger (JEP 47) when the interpreter has one.
  */
 export const SUPPORTED_FEATURES = ['kernel subshells'];
+const DEBUGGER_FEATURE = 'debugger';
 
 /** The session's part of kernel_info (protocol, status) around the interpreter's facts about its language. */
-export function kernelInfoReply(facts: LanguageFacts): KernelInfoReply {
+export function kernelInfoReply(facts: LanguageFacts, hasDebugger = false): KernelInfoReply {
   const { language } = facts;
   return {
     status: 'ok',
@@ -27,12 +28,12 @@ export function kernelInfoReply(facts: LanguageFacts): KernelInfoReply {
     },
     banner: facts.banner,
     help_links: facts.helpLinks.map(({ text, url }) => ({ text, url })),
-    debugger: false,
-    supported_features: SUPPORTED_FEATURES,
+    debugger: hasDebugger,
+    supported_features: hasDebugger ? [...SUPPORTED_FEATURES, DEBUGGER_FEATURE] : SUPPORTED_FEATURES,
   };
 }
 
 export const kernelInfoRequest: Handler<'kernel_info_request'> = async (request, kernel) => {
-  await request.reply('kernel_info_reply', kernelInfoReply(kernel.interpreter.languageFacts()));
+  await request.reply('kernel_info_reply', kernelInfoReply(kernel.interpreter.languageFacts(), kernel.interpreter.hasDebugger === true));
   kernel.interpreter.prepare?.();
 };

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
-import { JupyterLab, type LabNotebook } from './support/jupyterlab';
+import { runCommand } from './support/jupyter-env';
+import { JUPYTER_ENV, JupyterLab, type LabNotebook } from './support/jupyterlab';
 
 const normalized = (text: string) => text.replace(/`/g, '').replace(/\s+/g, ' ').trim();
 
@@ -36,6 +37,61 @@ async function saveAndRead(lab: JupyterLab, nb: LabNotebook, name: string): Prom
     await new Promise((r) => setTimeout(r, 250));
   }
   return savedNotebook(lab, name);
+}
+
+/** Cells of each kind, and the CodeMirror language each should get by its first line. */
+const HIGHLIGHTED_CELLS: [string, string][] = [
+  ['%%cpp hello.c\n%run gcc hello.c -o hello.exe\n#include <stdio.h>\nint main(void) { return 0; }', 'cpp'],
+  ['%%c\nint main(void) { return 3; }', 'cpp'],
+  ['%%asm\n    .globl main\nmain:\n    movl $0, %eax\n    ret', 'gas'],
+  ['%%cmake\ncmake_minimum_required(VERSION 3.10)\nproject(hello C)', 'cmake'],
+  ['%%bash\nfor f in *.c; do echo "$f"; done', 'shell'],
+  ['!ls -l | wc -l', 'shell'],
+  ['let port: number = 31008', 'typescript'],
+];
+
+/** The language CodeMirror says each cell's editor has (data-language of .cm-content). */
+async function editorLanguages(nb: LabNotebook): Promise<(string | null)[]> {
+  return nb.codeCells.locator('.cm-content').evaluateAll((all) => all.map((e) => (e as unknown as { getAttribute(n: string): string | null }).getAttribute('data-language')));
+}
+
+/** Opens a notebook of every kind of cell, checks each editor's language and the C cell's tokens, then edits a first line. */
+async function checkHighlighting(lab: JupyterLab, name: string): Promise<LabNotebook> {
+  const nb = await lab.createNotebook(name, HIGHLIGHTED_CELLS.map(([source]) => source));
+  await nb.kernelIdle();
+  const wanted = HIGHLIGHTED_CELLS.map(([, language]) => language);
+  await nb.page.waitForFunction(
+    (wanted) => {
+      const { document } = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }> } };
+      const shown = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .cm-content')).map((e) => e.getAttribute('data-language'));
+      return JSON.stringify(shown.slice(-wanted.length)) === JSON.stringify(wanted);
+    },
+    wanted,
+    { timeout: 30000 },
+  ).catch(() => undefined);
+  assert.deepEqual(await editorLanguages(nb), wanted);
+
+  // The C cell's tokens: the preprocessor line and its header name, which TypeScript has no tokens for, and C's keywords.
+  const tokens = await nb.editorTokens(0);
+  const classesOf = (text: string) => tokens.filter((t) => t.text === text).map((t) => t.classes);
+  assert.equal(classesOf('#include').length, 1, `#include is a token: ${JSON.stringify(tokens)}`);
+  assert.equal(classesOf('<stdio.h>').length, 1, 'the header name is a token (a string)');
+  assert.equal(classesOf('return').length, 1, 'return is a keyword');
+  assert.notDeepEqual(classesOf('#include'), classesOf('return'));
+  // The TypeScript cell keeps TypeScript's tokens: its keyword styled as C's keyword is.
+  const typescriptTokens = await nb.editorTokens(HIGHLIGHTED_CELLS.length - 1);
+  assert.deepEqual(typescriptTokens.filter((t) => t.text === 'let').map((t) => t.classes), classesOf('return'), JSON.stringify(typescriptTokens));
+
+  // Edited: a first line typed in makes the TypeScript cell C, and taking it out makes it TypeScript again.
+  const last = HIGHLIGHTED_CELLS.length - 1;
+  await nb.editCell(last);
+  await nb.press('Control+Home');
+  await nb.insert('%%cpp port.c\n');
+  await nb.cell(last).locator('.cm-content[data-language="cpp"]').waitFor({ timeout: 10000 });
+  for (let i = 0; i < '%%cpp port.c\n'.length; i++) await nb.press('Backspace');
+  await nb.cell(last).locator('.cm-content[data-language="typescript"]').waitFor({ timeout: 10000 });
+  await nb.press('Escape');
+  return nb;
 }
 
 /** Screenshots of a failed test, beside the others. */
@@ -113,6 +169,24 @@ describe('JupyterLab 4 in headless Chromium', function () {
         await output.screenshot({ path: path.join(lab!.screenshots, `sockets-output-${i + 1}.png`) });
       }
       await lab!.screenshot(nb.page, 'sockets-test-server');
+    });
+  });
+
+  describe('C, assembly, CMake and shell cells highlighted by their first line (the sockbook-highlight extension)', () => {
+    after(async () => {
+      await nb?.page.close().catch(() => undefined);
+      nb = undefined;
+    });
+
+    it('is installed where JupyterLab finds it, prebuilt: jupyter labextension list shows it enabled', async () => {
+      const { stdout, stderr } = await runCommand(path.join(JUPYTER_ENV, 'bin', 'jupyter'), ['labextension', 'list'], { env: lab!.env });
+      const listed = (stdout + stderr).replace(/\x1b\[[0-9;]*m/g, '');
+      assert.match(listed, new RegExp(`${lab!.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/share/jupyter/labextensions\\n\\s+sockbook-highlight v0\\.1\\.0 enabled OK`));
+    });
+
+    it('gives each cell the language of its first line, and follows edits', async () => {
+      nb = await checkHighlighting(lab!, 'highlight.ipynb');
+      await lab!.screenshot(nb.page, 'lab-highlighting');
     });
   });
 
@@ -308,5 +382,11 @@ describe('Notebook 7 in headless Chromium', function () {
     assert.match(shown, /Run: \.\/socketpair\.exe/);
     assert.doesNotMatch(shown, /Traceback|Error/);
     await lab!.screenshot(nb.page, 'notebook7-first-c-cell');
+  });
+
+  it('highlights C, assembly, CMake and shell cells by their first line', async () => {
+    await nb?.page.close().catch(() => undefined);
+    nb = await checkHighlighting(lab!, 'highlight.ipynb');
+    await lab!.screenshot(nb.page, 'notebook7-highlighting');
   });
 });

@@ -375,7 +375,11 @@ describe('what a new user tripped over', function () {
 
       const withPath = { ...withoutPath, JUPYTER_PATH: dataDir };
       const again = await runCommand(process.execPath, [SOCKBOOK, 'install', '--prefix', prefix, '--name', 'sockbook-new-user'], { env: withPath });
-      assert.equal(again.stdout, `installed kernelspec sockbook-new-user in ${path.join(dataDir, 'kernels', 'sockbook-new-user')}\n`);
+      assert.equal(
+        again.stdout,
+        `installed kernelspec sockbook-new-user in ${path.join(dataDir, 'kernels', 'sockbook-new-user')}\n` +
+          `installed the JupyterLab extension sockbook-highlight in ${path.join(dataDir, 'labextensions', 'sockbook-highlight')}\n`,
+      );
       const seen = await runCommand('jupyter', ['kernelspec', 'list', '--json'], { env: withPath });
       const spec = (JSON.parse(seen.stdout) as { kernelspecs: Record<string, { resource_dir: string }> }).kernelspecs['sockbook-new-user'];
       assert.equal(spec?.resource_dir, path.join(dataDir, 'kernels', 'sockbook-new-user'));

@@ -76,7 +76,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserServer, type Locator, type Page } from 'playwright-core';
-import { installKernelspec } from '../../kernel/cli/install-command';
+import { installKernelspec, installLabExtension } from '../../kernel/cli/install-command';
 import { projectRoot } from '../../kernel/paths';
 import { freePort } from './kernel-client';
 import { descendantPids, endProcesses, processRef, type ProcessRef } from './pids';
@@ -212,7 +212,9 @@ export class JupyterLab {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(settings));
     }
+    // What `sockbook install --prefix` writes: the kernelspec and the highlighting lab extension.
     await installKernelspec({ kind: 'prefix', prefix: this.prefix });
+    await installLabExtension(path.join(this.prefix, 'share', 'jupyter'));
   }
 
   private async startServer(): Promise<void> {

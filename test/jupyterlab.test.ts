@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
 import { runCommand } from './support/jupyter-env';
+import { descendantPids } from './support/pids';
 import { JUPYTER_ENV, JupyterLab, type LabNotebook } from './support/jupyterlab';
 
 const normalized = (text: string) => text.replace(/`/g, '').replace(/\s+/g, ' ').trim();
@@ -388,5 +389,34 @@ describe('Notebook 7 in headless Chromium', function () {
     await nb?.page.close().catch(() => undefined);
     nb = await checkHighlighting(lab!, 'highlight.ipynb');
     await lab!.screenshot(nb.page, 'notebook7-highlighting');
+  });
+});
+
+describe('the JupyterLab harness', function () {
+  this.timeout(300000);
+
+  it('serves without a token when asked, keeps the user\'s Jupyter directories out, and ends every process it started', async () => {
+    const lab = await JupyterLab.start({ app: 'lab', token: false });
+    let pids: number[] = [];
+    try {
+      const status = await fetch(`${lab.baseUrl}/api/status`);
+      assert.equal(status.status, 200, 'no token needed');
+      for (const name of ['JUPYTER_CONFIG_DIR', 'JUPYTER_DATA_DIR', 'JUPYTER_RUNTIME_DIR', 'IPYTHONDIR', 'JUPYTERLAB_SETTINGS_DIR']) {
+        assert.ok(String(lab.env[name]).startsWith(path.dirname(lab.root)), `${name} is the harness's own`);
+      }
+      const specs = (await (await fetch(`${lab.baseUrl}/api/kernelspecs`)).json()) as { kernelspecs: Record<string, { resources: Record<string, string> }> };
+      assert.ok(specs.kernelspecs.sockbook, 'the sockbook kernelspec from the temporary prefix');
+      const nb = await lab.createNotebook('empty.ipynb');
+      await nb.kernelIdle();
+      const { server, browser } = lab.pids;
+      assert.ok(server && browser);
+      pids = [server, browser, ...descendantPids(server), ...descendantPids(browser)];
+      assert.ok(descendantPids(server).length > 0, 'the kernel runs under the server');
+    } finally {
+      await lab.stop();
+    }
+    const alive = pids.filter((pid) => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+    assert.deepEqual(alive, [], 'no process of the server, its kernel or the browser is left');
+    assert.equal(existsSync(lab.root), false, 'the temporary directories are removed');
   });
 });

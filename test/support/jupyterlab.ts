@@ -32,9 +32,10 @@
  *   token: true (default) for a random token, false for none;
  *   screenshots: a directory under build/ (default build/browser-lab);
  *   viewport: the page size (default 1280 x 1000).
- * lab.root, lab.env, lab.baseUrl, lab.token, lab.log (the server's output),
+ * lab.root, lab.env, lab.baseUrl, lab.token, lab.log (the server's output), lab.pids ({ server, browser }),
  * lab.prefix (the kernelspec's prefix; share/jupyter under it is on JUPYTER_PATH)
  * lab.url(path)                  a URL of the server, with the token
+ * lab.api(path, init?)           fetch() of the REST API, with the token or the _xsrf cookie
  * lab.newPage()                  a blank page in the browser (one context for all)
  * lab.openNotebook(name)         opens root/name in the app; a LabNotebook
  * lab.createNotebook(name, cells?) writes a notebook on the sockbook kernel
@@ -257,10 +258,34 @@ export class JupyterLab {
     this.context = await this.browser.newContext({ viewport: this.options.viewport ?? { width: 1280, height: 1000 } });
   }
 
+  /** The server's and the browser's process ids (undefined before they start). */
+  get pids(): { server: number | undefined; browser: number | undefined } {
+    return { server: this.server?.pid, browser: this.browserServer?.process().pid };
+  }
+
   /** A URL of the server, with the token when there is one. */
   url(pathname: string): string {
     if (this.token === '') return `${this.baseUrl}${pathname}`;
     return `${this.baseUrl}${pathname}${pathname.includes('?') ? '&' : '?'}token=${this.token}`;
+  }
+
+  private xsrf: string | undefined;
+
+  /**
+   * A request to the server's REST API. Without a token the server wants its _xsrf cookie echoed in
+   * a header on every request that changes something, as its pages send it.
+   */
+  async api(pathname: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.token === '' && init.method !== undefined && init.method !== 'GET') {
+      if (this.xsrf === undefined) {
+        const page = await fetch(this.url(this.app === 'lab' ? '/lab' : '/tree'));
+        this.xsrf = /_xsrf=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')?.[1] ?? '';
+      }
+      headers.set('X-XSRFToken', this.xsrf);
+      headers.set('Cookie', `_xsrf=${this.xsrf}`);
+    }
+    return fetch(this.url(pathname), { ...init, headers });
   }
 
   async newPage(): Promise<Page> {
@@ -290,7 +315,7 @@ export class JupyterLab {
       },
       cells: cells.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, metadata: {}, source, outputs: [], execution_count: null })),
     };
-    const response = await fetch(this.url(`/api/contents/${encodeURI(name)}`), {
+    const response = await this.api(`/api/contents/${encodeURI(name)}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ type: 'notebook', format: 'json', content }),
@@ -333,7 +358,7 @@ export class JupyterLab {
       if (serverPid !== undefined && this.server?.exitCode === null && this.server.signalCode === null) {
         try {
           const kernels = await this.kernels();
-          await Promise.all(kernels.map((k) => fetch(this.url(`/api/kernels/${k.id}`), { method: 'DELETE' })));
+          await Promise.all(kernels.map((k) => this.api(`/api/kernels/${k.id}`, { method: 'DELETE' })));
         } catch {
           // the server may not answer; its kernels are ended by pid below
         }

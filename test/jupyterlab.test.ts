@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
 import { runCommand } from './support/jupyter-env';
 import { descendantPids } from './support/pids';
-import { JUPYTER_ENV, JupyterLab, type LabNotebook } from './support/jupyterlab';
+import { JUPYTER_ENV, JupyterLab, PYTHON_KERNELSPEC, type LabNotebook } from './support/jupyterlab';
 
 const normalized = (text: string) => text.replace(/`/g, '').replace(/\s+/g, ' ').trim();
 
@@ -188,6 +188,15 @@ describe('JupyterLab 4 in headless Chromium', function () {
     it('gives each cell the language of its first line, and follows edits', async () => {
       nb = await checkHighlighting(lab!, 'highlight.ipynb');
       await lab!.screenshot(nb.page, 'lab-highlighting');
+    });
+
+    it("leaves other kernels' notebooks alone: a Python cell opened by a !pip line stays Python", async () => {
+      await nb?.page.close().catch(() => undefined);
+      nb = await lab!.createNotebook('python.ipynb', ['!pip --version\nimport os', '%%bash\necho hi'], PYTHON_KERNELSPEC);
+      await nb.kernelIdle();
+      // Give the extension the time it takes on a sockbook notebook (the kernel's info is in).
+      await nb.page.waitForTimeout(2000);
+      assert.deepEqual(await editorLanguages(nb), ['python', 'python']);
     });
   });
 

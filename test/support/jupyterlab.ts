@@ -38,8 +38,9 @@
  * lab.api(path, init?)           fetch() of the REST API, with the token or the _xsrf cookie
  * lab.newPage()                  a blank page in the browser (one context for all)
  * lab.openNotebook(name)         opens root/name in the app; a LabNotebook
- * lab.createNotebook(name, cells?) writes a notebook on the sockbook kernel
- *                                (cells: sources of code cells; default one empty)
+ * lab.createNotebook(name, cells?, kernelspec?) writes a notebook on the sockbook kernel
+ *                                (cells: sources of code cells, default one empty; kernelspec:
+ *                                SOCKBOOK_KERNELSPEC by default, PYTHON_KERNELSPEC for ipykernel)
  *                                into the root through the contents API, then opens it
  * lab.kernels()                  the server's running kernels (REST /api/kernels)
  * lab.runCommand(page, label)    runs a command by its label through the command palette
@@ -102,6 +103,17 @@ export interface RunningKernel {
   name: string;
   execution_state: string;
 }
+
+/** A notebook's metadata.kernelspec. */
+export interface NotebookKernelspec {
+  name: string;
+  display_name: string;
+  language: string;
+}
+
+export const SOCKBOOK_KERNELSPEC: NotebookKernelspec = { name: 'sockbook', display_name: 'sockbook (C + TypeScript)', language: 'typescript' };
+/** ipykernel's, from the same environment: a peer to compare with. */
+export const PYTHON_KERNELSPEC: NotebookKernelspec = { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' };
 
 export interface EditorToken {
   text: string;
@@ -305,14 +317,11 @@ export class JupyterLab {
   }
 
   /** Writes a notebook on the sockbook kernel into the root through the contents API and opens it. */
-  async createNotebook(name: string, cells: string[] = ['']): Promise<LabNotebook> {
+  async createNotebook(name: string, cells: string[] = [''], kernelspec: NotebookKernelspec = SOCKBOOK_KERNELSPEC): Promise<LabNotebook> {
     const content = {
       nbformat: 4,
       nbformat_minor: 5,
-      metadata: {
-        kernelspec: { name: 'sockbook', display_name: 'sockbook (C + TypeScript)', language: 'typescript' },
-        language_info: { name: 'typescript' },
-      },
+      metadata: { kernelspec, language_info: { name: kernelspec.language } },
       cells: cells.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, metadata: {}, source, outputs: [], execution_count: null })),
     };
     const response = await this.api(`/api/contents/${encodeURI(name)}`, {

@@ -184,7 +184,7 @@ describe('layout: the import rules of the layers', () => {
     assert.deepEqual(problems, [], `the kernel process would load the TypeScript compiler:\n${problems.join('\n')}`);
   });
 
-  it("the README's layout table lists exactly the folders under kernel/, and native/, notebooks/, test/, bench/, docs/", () => {
+  it("the README's layout table lists exactly the folders under kernel/, and native/, labextension/, notebooks/, test/, bench/, docs/", () => {
     const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
     const section = readme.split(/^## /m).find((s) => s.startsWith('Layout'));
     assert.ok(section, 'the README has a Layout section');
@@ -195,7 +195,7 @@ describe('layout: the import rules of the layers', () => {
 
     const notFolders = listed.filter((rel) => !isDir(rel));
     assert.deepEqual(notFolders, [], 'every listed path is a folder');
-    assert.deepEqual(listed.filter((rel) => !rel.startsWith('kernel/')).sort(), ['bench', 'docs', 'native', 'notebooks', 'test']);
+    assert.deepEqual(listed.filter((rel) => !rel.startsWith('kernel/')).sort(), ['bench', 'docs', 'labextension', 'native', 'notebooks', 'test']);
     // A folder is listed itself, or (like kernel/executor, which holds two programs) through each of its subfolders.
     const unlisted = subdirs('kernel').filter((dir) => !listed.includes(dir) && !(subdirs(dir).length > 0 && subdirs(dir).every((s) => listed.includes(s))));
     assert.deepEqual(unlisted, [], 'folders under kernel/ missing from the table');

@@ -124,7 +124,7 @@ describe('what a new user tripped over', function () {
     }
 
     /** The file the Notebook requests for a mode (as its utils.requireCodeMirrorMode does), and whether it is served. */
-    async function modeFile(mode: unknown): Promise<{ url: string; status: number; text: string }> {
+    async function modeFile(mode: unknown): Promise<{ url: string; editorMode: unknown; status: number; text: string }> {
       const index = await codeMirrorIndex();
       const spec = (typeof mode === 'string' ? {} : mode) as { mode?: string; name?: string; mime?: string };
       const name = typeof mode === 'string' ? mode : String(spec.mode ?? spec.name);
@@ -136,7 +136,9 @@ describe('what a new user tripped over', function () {
         { mode: name, mime: name };
       const url = `/static/components/codemirror/mode/${info.mode}/${info.mode}.js`;
       const response = await get(url);
-      return { url, ...response };
+      // What the Notebook's editor is then given: the spec itself when it has a name, else the mode's MIME type.
+      const editorMode = typeof mode !== 'string' && spec.name ? mode : info.mime;
+      return { url, editorMode, ...response };
     }
 
     it("kernel_info's codemirror_mode names a mode file the installed Notebook serves (text/typescript did not)", async () => {
@@ -154,7 +156,7 @@ describe('what a new user tripped over', function () {
       };
       vm.runInNewContext(file.text, { CodeMirror });
       const styles = new Map<string, string | null>();
-      CodeMirror.runMode('let port: number = 31008;\ninterface Peer { fd: number }', mode, (text, style) => styles.set(text, style));
+      CodeMirror.runMode('let port: number = 31008;\ninterface Peer { fd: number }', file.editorMode, (text, style) => styles.set(text, style));
       assert.equal(styles.get('number'), 'type', 'a type annotation is highlighted as a type, as only TypeScript does');
       assert.equal(styles.get('interface'), 'keyword');
     });
@@ -373,7 +375,11 @@ describe('what a new user tripped over', function () {
 
       const withPath = { ...withoutPath, JUPYTER_PATH: dataDir };
       const again = await runCommand(process.execPath, [SOCKBOOK, 'install', '--prefix', prefix, '--name', 'sockbook-new-user'], { env: withPath });
-      assert.equal(again.stdout, `installed kernelspec sockbook-new-user in ${path.join(dataDir, 'kernels', 'sockbook-new-user')}\n`);
+      assert.equal(
+        again.stdout,
+        `installed kernelspec sockbook-new-user in ${path.join(dataDir, 'kernels', 'sockbook-new-user')}\n` +
+          `installed the JupyterLab extension sockbook-highlight in ${path.join(dataDir, 'labextensions', 'sockbook-highlight')}\n`,
+      );
       const seen = await runCommand('jupyter', ['kernelspec', 'list', '--json'], { env: withPath });
       const spec = (JSON.parse(seen.stdout) as { kernelspecs: Record<string, { resource_dir: string }> }).kernelspecs['sockbook-new-user'];
       assert.equal(spec?.resource_dir, path.join(dataDir, 'kernels', 'sockbook-new-user'));

@@ -39,6 +39,18 @@ describe('protocol over real ZeroMQ sockets', function () {
     }
   });
 
+  it('answers kernel_info on shell at once while a cell runs (a client connecting then waits for no cell)', async () => {
+    const { done } = await kernel.startExecute('await sleep(3000)');
+    await new Promise((r) => setTimeout(r, 300));
+    const asked = Date.now();
+    const reply = await kernel.request('shell', 'kernel_info_request', {});
+    const took = Date.now() - asked;
+    assert.equal(reply.content.status, 'ok');
+    assert.ok(took < 2000, `kernel_info took ${took} ms`);
+    const { reply: executed } = await done;
+    assert.equal(executed.content.status, 'ok', 'the running cell was not disturbed');
+  });
+
   it('executes, publishes execute_input and counts executions', async () => {
     const first = await kernel.execute('console.log("hello, world")');
     assert.equal(first.reply.content.status, 'ok');

@@ -352,7 +352,7 @@ describe('session (in process, fake transport and interpreter)', () => {
 
   it('shuts down on control with requests still queued on shell: replies, closes, runs nothing more', async () => {
     const running = kernel.execute('block');
-    const queued = [kernel.execute('queued'), kernel.send('shell', 'kernel_info_request')];
+    const queued = [kernel.execute('queued'), kernel.send('shell', 'comm_info_request')];
     await kernel.channels.waitFor(() => kernel.interpreter.ran.includes('block'), 'the cell to start');
 
     const shutdown = kernel.send('control', 'shutdown_request', { restart: false });

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +49,26 @@ export async function installKernelspec(target: InstallTarget, name = 'sockbook'
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
   await writeFile(path.join(dir, 'kernel.js'), kernelJs());
+  return dir;
+}
+
+/** The prebuilt JupyterLab 4 / Notebook 7 extension that highlights C, assembly, CMake and shell cells (labextension/). */
+export const LAB_EXTENSION_NAME = 'sockbook-highlight';
+const labExtensionBuild = path.join(projectRoot, 'labextension', LAB_EXTENSION_NAME);
+
+/**
+ * Copies the prebuilt lab extension into DATA_DIR/labextensions/, beside the kernelspec's
+ * kernels/: JupyterLab and Notebook 7 load it from there with no build of their own.
+ */
+export async function installLabExtension(dataDir: string): Promise<string> {
+  if (!existsSync(path.join(labExtensionBuild, 'package.json'))) {
+    throw new Error(`the JupyterLab extension is not built (${labExtensionBuild}): run npm run build in labextension/`);
+  }
+  const dir = path.join(dataDir, 'labextensions', LAB_EXTENSION_NAME);
+  // The bundle's file names carry content hashes: an older install's files go first.
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.dirname(dir), { recursive: true });
+  await cp(labExtensionBuild, dir, { recursive: true });
   return dir;
 }
 
@@ -108,12 +128,15 @@ function installTarget(values: OptionValues<typeof INSTALL_OPTIONS>): InstallTar
 export const installCommand: Subcommand<typeof INSTALL_OPTIONS> = {
   name: 'install',
   synopsis: '[--user | --sys-prefix | --prefix P] [--name NAME]',
-  summary: 'write the kernelspec (default: /usr/local/share/jupyter/kernels)',
+  summary: 'write the kernelspec and the JupyterLab extension (default: /usr/local/share/jupyter)',
   options: INSTALL_OPTIONS,
   async start(values) {
     const name = values.name ?? 'sockbook';
-    const dir = await installKernelspec(installTarget(values), name);
+    const target = installTarget(values);
+    const dir = await installKernelspec(target, name);
     process.stdout.write(`installed kernelspec ${name} in ${dir}\n`);
+    const extension = await installLabExtension(path.dirname(kernelsDir(target)));
+    process.stdout.write(`installed the JupyterLab extension ${LAB_EXTENSION_NAME} in ${extension}\n`);
     const hint = await searchPathHint(path.dirname(path.dirname(dir)));
     if (hint) process.stdout.write(hint);
   },

@@ -1,7 +1,8 @@
 // The kernelspec's kernel.js: the classic Notebook loads it with the kernel
 // and calls its onload, which teaches the editor to highlight C, assembly,
 // CMake and shell cells by their first line (TypeScript is the default mode).
-// JupyterLab does not load kernel.js; its cells stay TypeScript.
+// JupyterLab and Notebook 7 do not load kernel.js: the lab extension in
+// labextension/ applies the same first-line rules there.
 
 /**
  * First-line patterns by CodeMirror mode, as the classic Notebook's

@@ -26,10 +26,10 @@ export function languageFacts(): LanguageFacts {
       mimetype: 'text/typescript',
       fileExtension: '.ts',
       pygmentsLexer: 'typescript',
-      // TypeScript is CodeMirror's javascript mode with an option: the classic Notebook loads
-      // mode/javascript/javascript.js for `mode` (`text/typescript` alone made it ask for a file that
-      // does not exist), and JupyterLab finds its TypeScript language by `mime`.
-      codemirrorMode: { name: 'application/typescript', mode: 'javascript', mime: 'application/typescript' },
+      // A mode name, the form every client reads (runtimed's jupyter-protocol takes a string or
+      // {name, version: integer}, nothing else): JupyterLab finds its TypeScript language by this name, and
+      // the classic Notebook finds it in CodeMirror's mode index (mode/javascript, MIME application/typescript).
+      codemirrorMode: 'typescript',
     },
     banner: 'sockbook: C cells (%%cpp FILE with %run lines, %%c, %%bash, !cmd) and TypeScript cells calling libc through koffi.',
     helpLinks: [

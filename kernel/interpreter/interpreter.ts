@@ -31,8 +31,8 @@ export interface LanguageFacts {
     mimetype: string;
     fileExtension: string;
     pygmentsLexer: string;
-    /** A CodeMirror mode name or MIME type, or a mode spec with its options. */
-    codemirrorMode: string | { name: string; [option: string]: string | boolean };
+    /** A CodeMirror mode name, or {name, version} (the two forms of the messaging spec that every client reads). */
+    codemirrorMode: string | { name: string; version: number };
   };
   banner: string;
   helpLinks: { text: string; url: string }[];

@@ -191,10 +191,14 @@ export class Session implements KernelServices {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       this.log(`${msgType} failed: ${text}`);
       const answer = replied ? undefined : errorReplyFor(msgType, error);
-      return answer ? this.send(channel, message.identities, message, answer.replyType, answer.content) : Promise.resolve();
+      // The messaging spec gives every execute_reply an execution_count, an error too.
+      const content = answer && msgType === 'execute_request' ? { ...answer.content, execution_count: shell.executionCount } : answer?.content;
+      return answer && content ? this.send(channel, message.identities, message, answer.replyType, content) : Promise.resolve();
     };
-    if (channel === 'control') void this.handle(request, handler, shell, failed);
-    else shell.enqueue(() => this.handle(request, handler, shell, failed));
+    // kernel_info says nothing of a shell's queue, so it is answered at once, as ipykernel 7 does: a client
+    // that connects while a cell runs (JupyterLab's subshell console asks it before making its subshell) waits for no cell.
+    if (channel === 'control' || msgType === 'kernel_info_request') void this.handle(request, handler, shell, failed, false);
+    else shell.enqueue(() => this.handle(request, handler, shell, failed, true));
   }
 
   /** A request for a subshell that does not exist (or no longer does) is answered with an error, as JEP 91 asks. */
@@ -208,8 +212,10 @@ export class Session implements KernelServices {
       evalue: `there is no subshell ${JSON.stringify(subshellId)}`,
       traceback: [],
     };
+    // An execute_reply always has an execution_count; no shell counted this request.
+    const content = msgType === 'execute_request' ? { ...error, execution_count: 0 } : error;
     await this.publish(message, 'status', { execution_state: 'busy' });
-    await this.send(channel, message.identities, message, msgType.replace(/_request$/, '_reply'), error);
+    await this.send(channel, message.identities, message, msgType.replace(/_request$/, '_reply'), content);
     await this.publish(message, 'status', { execution_state: 'idle' });
   }
 
@@ -218,11 +224,12 @@ export class Session implements KernelServices {
     handler: Handler<T>,
     shell: Shell,
     failed: (error: unknown) => Promise<void>,
+    /** A queued shell request: interrupts while it is handled are its own. */
+    queued: boolean,
   ): Promise<void> {
     // The kernel process ends right after shutdown; a cell started now could outlive the interpreter's shutdown.
     if (this.ending) return;
-    const isShell = request.channel === 'shell';
-    if (isShell) shell.arm();
+    if (queued) shell.arm();
     try {
       await this.publish(request.message, 'status', { execution_state: 'busy' });
       try {
@@ -232,7 +239,7 @@ export class Session implements KernelServices {
       }
       await this.publish(request.message, 'status', { execution_state: 'idle' });
     } finally {
-      if (isShell) shell.disarm();
+      if (queued) shell.disarm();
     }
   }
 

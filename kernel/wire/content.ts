@@ -114,7 +114,7 @@ export type LanguageInfo = {
   mimetype: string;
   file_extension: string;
   pygments_lexer: string;
-  codemirror_mode: string | { name: string; [option: string]: string | boolean };
+  codemirror_mode: string | { name: string; version: number };
 };
 
 export type KernelInfoReply = {

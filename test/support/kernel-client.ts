@@ -9,6 +9,7 @@ import { decodeMessage, encodeMessage, newHeader } from '../../kernel/wire/codec
 import type { Header, JsonObject, Message } from '../../kernel/wire/message';
 import { Signer } from '../../kernel/wire/signer';
 import { projectRoot } from '../../kernel/paths';
+import { messageProblems } from './message-schema';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed). */
 export async function freePort(): Promise<number> {
@@ -29,6 +30,12 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Another kernel's command line, `{connection_file}` standing for the file (default: sockbook). */
   argv?: string[];
+  /**
+   * Checks every message the kernel sends against the messaging specification's schema
+   * (test/support/message-schema.ts); close() then fails when one did not match. Default: on when
+   * SOCKBOOK_VALIDATE_MESSAGES is set in the environment.
+   */
+  validate?: boolean;
 }
 
 type Channel = 'shell' | 'control' | 'stdin';
@@ -52,6 +59,9 @@ export class KernelClient {
   private readonly iopubWaiters: (() => void)[] = [];
   stdinHandler: ((m: Message) => void) | null = null;
   private closed = false;
+  /** What was wrong with the messages the kernel sent, when they are validated (StartOptions.validate). */
+  readonly schemaProblems: string[] = [];
+  private readonly validate: boolean;
 
   private constructor(
     readonly dir: string,
@@ -60,6 +70,7 @@ export class KernelClient {
     options: StartOptions,
   ) {
     this.signer = new Signer('hmac-sha256', key);
+    this.validate = options.validate ?? Boolean(process.env.SOCKBOOK_VALIDATE_MESSAGES);
     const connectionFile = path.join(dir, 'connection.json');
     const argv = (options.argv ?? [process.execPath, path.join(projectRoot, 'bin', 'sockbook.js'), 'kernel', '-f', '{connection_file}']).map((a) =>
       a === '{connection_file}' ? connectionFile : a,
@@ -163,6 +174,7 @@ export class KernelClient {
     try {
       for await (const frames of this.dealers[channel]) {
         const message = decodeMessage(frames, this.signer);
+        if (this.validate) this.schemaProblems.push(...messageProblems(channel, message));
         if (channel === 'stdin') this.stdinHandler?.(message);
         const waiter = this.replyWaiters.get(String(message.parent_header.msg_id));
         if (waiter && channel !== 'stdin') waiter(message);
@@ -175,7 +187,9 @@ export class KernelClient {
   private async receiveIopub(): Promise<void> {
     try {
       for await (const frames of this.iopub) {
-        this.iopubMessages.push(decodeMessage(frames, this.signer));
+        const message = decodeMessage(frames, this.signer);
+        if (this.validate) this.schemaProblems.push(...messageProblems('iopub', message));
+        this.iopubMessages.push(message);
         for (const wake of this.iopubWaiters.splice(0)) wake();
       }
     } catch {
@@ -326,6 +340,9 @@ export class KernelClient {
     } finally {
       for (const socket of [...Object.values(this.dealers), this.iopub, this.hb]) socket.close();
       rmSync(this.dir, { recursive: true, force: true });
+    }
+    if (this.schemaProblems.length > 0) {
+      throw new Error(`the kernel sent ${this.schemaProblems.length} message(s) the messaging specification does not allow:\n${[...new Set(this.schemaProblems)].slice(0, 30).join('\n')}`);
     }
   }
 }

@@ -29,13 +29,14 @@ export type CellEvent =
   | { kind: 'comm'; origin?: number; comm: CommMessage };
 
 export type ClientRequest =
-  | { type: 'execute'; id: number; code: string; cellName: string; cwd: string }
+  /** `msgId`: the execute_request's msg_id (what its outputs are parented to). */
+  | { type: 'execute'; id: number; code: string; cellName: string; cwd: string; msgId?: string }
   | { type: 'expressions'; id: number; expressions: Record<string, string> }
   | { type: 'complete'; id: number; code: string; cursorPos: number }
   | { type: 'inspect'; id: number; code: string; cursorPos: number; detailLevel: number }
   | { type: 'isComplete'; id: number; code: string }
   /** A frontend's comm message, for the comm or target the cells registered. */
-  | { type: 'comm'; id: number; comm: CommMessage }
+  | { type: 'comm'; id: number; comm: CommMessage; msgId?: string }
   | { type: 'openComms'; id: number; targetName?: string };
 
 /** The reply each request type gets. */

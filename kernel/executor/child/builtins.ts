@@ -12,6 +12,8 @@ import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
 import type { Annotation } from '../../display/annotation';
 import { ShellCommands } from './shell-builtin';
 import { createShowValue } from './show-value';
+import { WidgetRegistry } from './widget-base';
+import { createWidgets } from './widgets-api';
 import type { SleepTimers } from './sleep-timers';
 
 /** What the built-ins need from the executor. */
@@ -34,6 +36,8 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
   sh: () => value(runShellCommand),
   launch: ({ channel }) => value(createLaunch((event) => channel.emit(event))),
   comm: ({ comms }) => value(createCommApi(comms)),
+  // Made at start: its control target must answer a reloaded page even before a cell makes a widget.
+  widgets: ({ comms, channel }) => value(createWidgets(new WidgetRegistry(comms), createDisplay((event) => channel.emit(event)))),
   [SHELL_LINE_HELPER]: () => value(runShellCommand),
   [SHOW_VALUE_HELPER]: ({ channel }) => value(createShowValue((event) => channel.emit(event))),
   libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),

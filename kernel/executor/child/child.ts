@@ -12,7 +12,7 @@ import { installBuiltins, interruptBuiltins, libcSourceModule } from './builtins
 import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
 import { Checker } from './checker';
-import { CommRegistry, commOrigin } from './comm-api';
+import { CommRegistry, originEnded, runForOrigin } from './comm-api';
 import { helpRequest } from '../../cells/help-syntax';
 import { ChildInterruptPolicy } from './interrupt-policy';
 import { lightCompleteness } from './light-completeness';
@@ -92,8 +92,9 @@ async function answer(request: ClientRequest): Promise<void> {
         let outcome;
         try {
           // What the cell's comms send, even from a timer later, names this request as its origin.
-          outcome = await commOrigin.run(request.id, () => runner.execute(request.code, request.cellName, request.cwd));
+          outcome = await runForOrigin(request.id, request.msgId, () => runner.execute(request.code, request.cellName, request.cwd));
         } finally {
+          originEnded(request.id);
           interrupts.requestEnded();
         }
         channel.reply<'execute'>(request.id, outcome, true);
@@ -120,18 +121,24 @@ async function answer(request: ClientRequest): Promise<void> {
         channel.reply<'isComplete'>(request.id, answer, false);
         break;
       }
-      case 'comm':
-        commOrigin.run(request.id, () => {
+      case 'comm': {
+        const pending = runForOrigin(request.id, request.msgId, () => {
           try {
-            comms.receive(request.comm);
+            return comms.receive(request.comm);
           } catch (error) {
             // A handler's error is the cells' bug, shown like a stray one; the comm request itself is done.
-            console.error(`Error in a comm handler: ${(error as Error)?.stack ?? String(error)}`);
+            showHandlerError(error);
+            return [];
           }
         });
+        // A handler that returned a promise (a widget's async click handler) keeps the message busy until it
+        // settles, as a Python handler holds ipykernel: its outputs stay parented to the message the frontend sent.
+        for (const outcome of await Promise.allSettled(pending)) if (outcome.status === 'rejected') showHandlerError(outcome.reason);
+        originEnded(request.id);
         // Fenced: what the handler printed or sent is delivered before the request ends.
         channel.reply<'comm'>(request.id, null, true);
         break;
+      }
       case 'openComms':
         channel.reply<'openComms'>(request.id, comms.list(request.targetName), false);
         break;
@@ -145,3 +152,7 @@ channel.ready();
 // The compiler and the language service load in their own thread once the first request is answered (or a few
 // seconds on, if it runs long): loading them takes more CPU than the first cell, which should not share it.
 checker.startWhen(Promise.race([firstRequestDone, new Promise((resolve) => setTimeout(resolve, CHECKER_START_LATEST_MS).unref())]));
+
+function showHandlerError(error: unknown): void {
+  console.error(`Error in a comm handler: ${(error as Error)?.stack ?? String(error)}`);
+}

@@ -93,8 +93,14 @@ export class ExecutorClient {
   private nextId = 0;
   private cellCount = 0;
   private cellQueue: Promise<unknown> = Promise.resolve();
-  /** Where output goes: the running cell's sink, else the last cell's (output of background work). */
+  /**
+   * Where output goes: the running cell's sink, else the sink of the
+   * frontend's comm message being handled, else the last cell's (output of
+   * background work).
+   */
   private sink: OutputSink | undefined;
+  /** The sink of the cell running now, if one is. */
+  private cellSink: OutputSink | undefined;
   private allowStdin = false;
   private readonly interruptGraceMs: number;
   private diedWhileIdle: string | undefined;
@@ -158,13 +164,18 @@ export class ExecutorClient {
     const executor = this.executor;
     if (!executor) return false;
     let id: number | undefined;
+    // With no cell running, what the handler prints is parented to the comm message, as ipykernel does;
+    // so a widget's Output can capture it (the frontend routes outputs by their parent's msg_id).
+    const previous = this.sink;
+    if (!this.cellSink) this.sink = sink;
     try {
-      await this.send<'comm'>(executor, { type: 'comm', comm }, () => null, (requestId) => {
+      await this.send<'comm'>(executor, { type: 'comm', comm, msgId: sink.parentMsgId }, () => null, (requestId) => {
         id = requestId;
         this.originSinks.set(requestId, sink);
       });
     } finally {
       if (id !== undefined) this.originSinks.delete(id);
+      if (this.sink === sink && !this.cellSink) this.sink = previous;
     }
     return true;
   }
@@ -189,6 +200,7 @@ export class ExecutorClient {
     if (interrupt.aborted) return interruptOutcome(INTERRUPTED_BEFORE_START);
     const executor = this.ensureExecutor(opts.cwd);
     this.sink = sink;
+    this.cellSink = sink;
     if (this.diedWhileIdle) {
       showAnnotation(sink, 'notice', this.diedWhileIdle);
       this.diedWhileIdle = undefined;
@@ -217,7 +229,7 @@ export class ExecutorClient {
       executor.phase = 'starting';
       return await this.send<'execute'>(
         executor,
-        { type: 'execute', code, cellName, cwd: opts.cwd },
+        { type: 'execute', code, cellName, cwd: opts.cwd, msgId: sink.parentMsgId },
         (loss) => (loss.interrupted ? interruptOutcome(loss.reason) : errorOutcome('ExecutorDied', loss.reason)),
         (id) => {
           requestId = id;
@@ -225,6 +237,7 @@ export class ExecutorClient {
         },
       );
     } finally {
+      if (this.cellSink === sink) this.cellSink = undefined;
       if (requestId !== undefined) this.originSinks.delete(requestId);
       const cut = this.outputCap.note();
       if (cut) showAnnotation(sink, 'output-cut', cut);

@@ -270,6 +270,8 @@ interface SockbookOutput extends SockbookWidget {
   appendStderr(text: string): void;
   /** Appends a value as display() shows it. */
   appendDisplay(value: unknown): void;
+  /** Appends a MIME bundle, as display.data() shows it: { 'text/html': '<b>hi</b>', 'text/plain': 'hi' }. */
+  appendData(bundle: Record<string, unknown>, metadata?: Record<string, unknown>): void;
   clear(): void;
 }
 

@@ -20,12 +20,16 @@ type Listener = (message: CommEvent) => unknown;
  */
 export const commOrigin = new AsyncLocalStorage<number>();
 
-/** The msg_id of each request in flight (a cell's execute_request, a frontend's comm message), by request id. */
-const originMsgIds = new Map<number, string>();
+/**
+ * The requests in flight (a cell's execute_request, a frontend's comm
+ * message), by request id, with the msg_id their messages are parented to
+ * (none without a frontend, as under `sockbook run`).
+ */
+const originMsgIds = new Map<number, string | undefined>();
 
 /** Runs `work` for request `id`, whose messages the frontend sees parented to `msgId`. */
 export function runForOrigin<T>(id: number, msgId: string | undefined, work: () => T): T {
-  if (msgId !== undefined) originMsgIds.set(id, msgId);
+  originMsgIds.set(id, msgId);
   return commOrigin.run(id, work);
 }
 
@@ -34,10 +38,11 @@ export function originEnded(id: number): void {
   originMsgIds.delete(id);
 }
 
-/** The msg_id of the request the current work runs for, while that request is in flight. */
-export function currentParentMsgId(): string | undefined {
+/** The request the current work runs for: whether it is still in flight, and its msg_id when it has one. */
+export function currentRequest(): { inFlight: boolean; msgId?: string } {
   const origin = commOrigin.getStore();
-  return origin === undefined ? undefined : originMsgIds.get(origin);
+  if (origin === undefined || !originMsgIds.has(origin)) return { inFlight: false };
+  return { inFlight: true, msgId: originMsgIds.get(origin) };
 }
 
 /** One comm of the cells' side (what `comm.open` returns, and what a target's handler gets). */

@@ -190,8 +190,16 @@ export class Widget {
       .filter((key) => !key.startsWith('_') && key !== 'layout' && key !== 'style')
       .filter((key) => key === 'value' || !isDeepStrictEqual(this.state[key], defaults[key]))
       .sort()
-      .map((key) => `${propertyName(key)}=${JSON.stringify(this.state[key])}`);
+      .map((key) => `${propertyName(key)}=${this.shownValue(this.state[key])}`);
     return `${this.spec.className}(${shown.join(', ')})`;
+  }
+
+  /** A value in the text form: the widgets it refers to (a box's children) by their own text form. */
+  private shownValue(value: unknown): string {
+    if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && item.startsWith(MODEL_REFERENCE))) {
+      return `[${value.map((item: string) => this.registry.widgets.get(item.slice(MODEL_REFERENCE.length))?.toString() ?? item).join(', ')}]`;
+    }
+    return JSON.stringify(value);
   }
 
   /** Node's console.log and the cell's result show the widget's text form. */

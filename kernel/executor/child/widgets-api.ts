@@ -1,4 +1,4 @@
-import { currentParentMsgId } from './comm-api';
+import { currentRequest } from './comm-api';
 import type { Display } from './display-api';
 import { DISPLAY_HANDLE, richValueOf } from './rich-value';
 import { defineProperties, describe, isRecord, reference, Widget, type WidgetOptions, type WidgetRegistry } from './widget-base';
@@ -288,10 +288,12 @@ export class Output extends Widget {
   /** Runs `work`, showing its output in this widget; resolves to what `work` resolved to. */
   async capture<T>(work: () => T | Promise<T>): Promise<T> {
     if (typeof work !== 'function') throw new TypeError('Output.capture(work) takes a function');
-    const msgId = currentParentMsgId();
-    if (msgId === undefined) {
+    const { inFlight, msgId } = currentRequest();
+    if (!inFlight) {
       throw new Error('Output.capture() works while a cell runs or a widget event is handled; from a timer, use appendStdout()/appendDisplay()');
     }
+    // Without a frontend (sockbook run) nothing routes outputs: they stay the cell's.
+    if (msgId === undefined) return await work();
     const previous = this.get('msg_id');
     this.set('msg_id', msgId);
     try {
@@ -313,6 +315,12 @@ export class Output extends Widget {
   appendDisplay(value: unknown): void {
     const { data, metadata } = richValueOf(value);
     this.append({ output_type: 'display_data', data, metadata });
+  }
+
+  /** Appends a MIME bundle, as display.data() shows it: { 'text/html': '<b>hi</b>', 'text/plain': 'hi' }. */
+  appendData(bundle: Record<string, unknown>, metadata: Record<string, unknown> = {}): void {
+    if (!isRecord(bundle)) throw new TypeError('Output.appendData() takes a MIME bundle like { "text/html": "<b>hi</b>" }');
+    this.append({ output_type: 'display_data', data: bundle, metadata });
   }
 
   /** Removes every output. */

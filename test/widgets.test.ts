@@ -350,6 +350,36 @@ describe('widgets from TypeScript cells, as ipywidgets 8 frontends speak them', 
     control.close();
   });
 
+  it('is typed: completion lists the widgets, the README example checks clean, a wrong type is a type error', async () => {
+    const completion = (await kernel.requestComplete({ code: 'widgets.', cursor_pos: 8 })).content as KernelMessage.ICompleteReplyMsg['content'] & { matches: string[] };
+    for (const name of ['IntSlider', 'FloatSlider', 'Text', 'Checkbox', 'Dropdown', 'Button', 'Output', 'HBox', 'VBox', 'Label', 'Play', 'interact']) {
+      assert.ok(completion.matches.includes(name), `${name} in ${completion.matches.join(' ')}`);
+    }
+    const stderr = (outputs: Iopub[]) =>
+      outputs.filter((m) => m.header.msg_type === 'stream' && (m.content as KernelMessage.IStreamMsg['content']).name === 'stderr').map((m) => (m.content as KernelMessage.IStreamMsg['content']).text).join('');
+    // The type checker loads in the background: wait until it reports a cell's error with the cell.
+    const deadline = Date.now() + 60000;
+    while (!/TS2322/.test(stderr((await run(kernel, `const probe${Date.now()}: number = widgets.Text().value;`)).outputs))) {
+      assert.ok(Date.now() < deadline, 'the type checker reports errors with their cell');
+    }
+    const example = await run(
+      kernel,
+      `const clients = widgets.IntSlider({ value: 10, min: 1, max: 200, description: 'clients', continuousUpdate: false });
+       const go = widgets.Button({ description: 'connect', buttonStyle: 'primary' });
+       const log = widgets.Output();
+       clients.observe(({ new: n }) => console.log('clients:', n));
+       go.onClick(() => log.capture(() => sh(\`echo \${clients.value}\`)));
+       const pick = widgets.Dropdown({ options: [['level', 0], ['edge', 1]] });
+       const chosen: number | null = pick.value;
+       widgets.interact(({ n }: { n: number }) => n * 2, { n: [1, 100] });
+       widgets.VBox([clients, go, log, pick])`,
+    );
+    assert.equal(example.status, 'ok');
+    assert.equal(stderr(example.outputs), '');
+    const wrong = await run(kernel, `widgets.IntSlider().value = 'many'`);
+    assert.match(stderr(wrong.outputs), /TS2322: Type 'string' is not assignable to type 'number'/);
+  });
+
   it('close() closes the comm and the widget leaves comm_info', async () => {
     const id = widgetId((await run(kernel, 'slider')).outputs);
     await run(kernel, 'slider.close()');

@@ -350,6 +350,23 @@ describe('widgets from TypeScript cells, as ipywidgets 8 frontends speak them', 
     control.close();
   });
 
+  it('the interrupt stops a click handler that runs a long command, and the kernel goes on', async () => {
+    const cell = await run(kernel, `const slow = widgets.Button({ description: 'slow' }); slow.onClick(() => sh('sleep 30')); slow`);
+    const id = widgetId(cell.outputs);
+    const click = frontendComms.get(id)!.send({ method: 'custom', content: { event: 'click' } });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const started = Date.now();
+    await kernel.interrupt();
+    await click.done;
+    assert.ok(Date.now() - started < 5000, `the click ended ${Date.now() - started} ms after the interrupt`);
+    const said = iopub
+      .filter((m) => (m.parent_header as KernelMessage.IHeader).msg_id === click.msg.header.msg_id && m.header.msg_type === 'stream')
+      .map((m) => (m.content as KernelMessage.IStreamMsg['content']).text)
+      .join('');
+    assert.match(said, /KeyboardInterrupt/);
+    assert.equal(await value('1 + 1'), '2');
+  });
+
   it('is typed: completion lists the widgets, the README example checks clean, a wrong type is a type error', async () => {
     const completion = (await kernel.requestComplete({ code: 'widgets.', cursor_pos: 8 })).content as KernelMessage.ICompleteReplyMsg['content'] & { matches: string[] };
     for (const name of ['IntSlider', 'FloatSlider', 'Text', 'Checkbox', 'Dropdown', 'Button', 'Output', 'HBox', 'VBox', 'Label', 'Play', 'interact']) {

@@ -27,6 +27,8 @@ trustExtraCaCertsWhenUsed();
 
 /** The checker thread starts at the latest this long after the executor (ms), if the first cell still runs. */
 const CHECKER_START_LATEST_MS = 3000;
+/** How long an interrupted comm handler's commands get to end before the message is answered (ms). */
+const COMM_SETTLE_LIMIT_MS = 1500;
 let requestDone: () => void = () => undefined;
 const firstRequestDone = new Promise<void>((resolve) => (requestDone = resolve));
 
@@ -65,8 +67,15 @@ process.on('SIGTERM', exitAfterCleanup);
 // The kernel went away: nobody is left to show anything.
 process.on('disconnect', exitAfterCleanup);
 
+/** The frontend's comm messages whose handlers are still at work, by request id: an interrupt stops the wait. */
+const busyComms = new Map<number, () => void>();
+
 process.on('message', (message: ClientMessage) => {
-  if (message.type === 'interrupt') interrupts.requested(message.id);
+  if (message.type === 'interrupt') {
+    const stopComm = busyComms.get(message.id);
+    if (stopComm) stopComm();
+    else interrupts.requested(message.id);
+  }
   else if (message.type === 'inputReply') channel.inputReply(message);
   else if (message.type === 'execute') {
     // One cell at a time, in order.
@@ -133,7 +142,22 @@ async function answer(request: ClientRequest): Promise<void> {
         });
         // A handler that returned a promise (a widget's async click handler) keeps the message busy until it
         // settles, as a Python handler holds ipykernel: its outputs stay parented to the message the frontend sent.
-        for (const outcome of await Promise.allSettled(pending)) if (outcome.status === 'rejected') showHandlerError(outcome.reason);
+        // The kernel's interrupt stops its commands (sh, !, libc's async calls) and the wait.
+        if (pending.length > 0) {
+          const interrupted = new Promise<'interrupted'>((resolve) =>
+            busyComms.set(request.id, () => resolve(interruptBuiltins(COMM_SETTLE_LIMIT_MS).then(() => 'interrupted' as const))),
+          );
+          const settled = Promise.allSettled(pending).then((outcomes) => {
+            for (const outcome of outcomes) if (outcome.status === 'rejected') showHandlerError(outcome.reason);
+            return 'settled' as const;
+          });
+          if ((await Promise.race([settled, interrupted])) === 'interrupted') {
+            // Its commands have ended: the handler's own KeyboardInterrupt usually follows at once.
+            const after = await Promise.race([settled, new Promise<'busy'>((resolve) => setTimeout(() => resolve('busy'), 100))]);
+            if (after === 'busy') console.error('KeyboardInterrupt: the comm handler was interrupted; it goes on in the background');
+          }
+          busyComms.delete(request.id);
+        }
         originEnded(request.id);
         // Fenced: what the handler printed or sent is delivered before the request ends.
         channel.reply<'comm'>(request.id, null, true);

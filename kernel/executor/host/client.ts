@@ -157,13 +157,18 @@ export class ExecutorClient {
 
   /**
    * A frontend's comm message for the cells' comms. The comm messages it
-   * causes go to `sink`. False when no executor runs (so no comm or target
-   * of the cells exists).
+   * causes go to `sink`; `interrupt` stops the handlers' commands and the
+   * wait for them. False when no executor runs (so no comm or target of the
+   * cells exists).
    */
-  async handleComm(comm: CommMessage, sink: OutputSink): Promise<boolean> {
+  async handleComm(comm: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<boolean> {
     const executor = this.executor;
     if (!executor) return false;
     let id: number | undefined;
+    const onAbort = () => {
+      if (id !== undefined) this.post(executor, { type: 'interrupt', id });
+    };
+    interrupt?.addEventListener('abort', onAbort, { once: true });
     // With no cell running, what the handler prints is parented to the comm message, as ipykernel does;
     // so a widget's Output can capture it (the frontend routes outputs by their parent's msg_id).
     const previous = this.sink;
@@ -174,6 +179,7 @@ export class ExecutorClient {
         this.originSinks.set(requestId, sink);
       });
     } finally {
+      interrupt?.removeEventListener('abort', onAbort);
       if (id !== undefined) this.originSinks.delete(id);
       if (this.sink === sink && !this.cellSink) this.sink = previous;
     }

@@ -285,6 +285,8 @@ interface SockbookBox extends SockbookWidget {
 interface SockbookInteractive extends SockbookBox {
   readonly controls: Record<string, SockbookWidget>;
   readonly output: SockbookOutput;
+  /** The function's first run: await it when the function is async, so its output lands while the cell runs. */
+  readonly ready: Promise<void>;
 }
 
 /** What interact() takes for an argument: [min, max] or [min, max, step] (a slider; integers give an IntSlider), a number, a boolean (a Checkbox), a string (a Text), a list of choices (a Dropdown), or a widget. */

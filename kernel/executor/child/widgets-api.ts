@@ -339,6 +339,8 @@ export type ControlSpec = readonly [number, number] | readonly [number, number, 
 /** What interact() shows: its controls, then an Output with what the function printed, displayed, or returned. */
 export class Interactive extends Box {
   readonly [DISPLAY_HANDLE] = true;
+  /** The first run of the function (await it when the function is async, so its output lands while the cell runs). */
+  ready: Promise<void> = Promise.resolve();
 
   constructor(
     registry: WidgetRegistry,
@@ -393,7 +395,10 @@ export function createWidgets(registry: WidgetRegistry, display: Pick<Display, '
       });
     for (const control of Object.values(controls)) control.observe(() => run());
     display(shown);
-    void run().catch((error: unknown) => console.error(`Error in the interact function: ${(error as Error)?.stack ?? String(error)}`));
+    shown.ready = run().then(
+      () => undefined,
+      (error: unknown) => console.error(`Error in the interact function: ${(error as Error)?.stack ?? String(error)}`),
+    );
     return shown;
   }
 

@@ -183,6 +183,28 @@ describe('widgets from TypeScript cells, as ipywidgets 8 frontends speak them', 
     assert.equal(await value('slider.value'), '10');
   });
 
+  it('layout and style are models of their own, set from options or properties', async () => {
+    const cell = await run(
+      kernel,
+      `const framed = widgets.Button({ description: 'b', layout: { border: '1px solid red', maxWidth: '200px' }, style: { buttonColor: 'lightgreen' } });
+       framed.layout.width = '150px';
+       framed.style.fontWeight = 'bold';
+       framed`,
+    );
+    assert.equal(cell.status, 'ok');
+    const state = stateOf(widgetId(cell.outputs));
+    const layoutId = String(state.layout).replace('IPY_MODEL_', '');
+    const styleId = String(state.style).replace('IPY_MODEL_', '');
+    const layout = modelOf(layoutId);
+    assert.deepEqual(
+      [layout.border_top, layout.border_right, layout.border_bottom, layout.border_left, layout.max_width, layout.width],
+      ['1px solid red', '1px solid red', '1px solid red', '1px solid red', '200px', '150px'],
+    );
+    assert.deepEqual([modelOf(styleId)._model_name, modelOf(styleId).button_color, modelOf(styleId).font_weight], ['ButtonStyleModel', 'lightgreen', 'bold']);
+    const wrong = await run(kernel, `widgets.Label({ layout: { colour: 'red' } })`);
+    assert.match(wrong.status, /error.*Layout has no property 'colour'/);
+  });
+
   it('request_state is answered with the full state, parented to the request', async () => {
     const id = widgetId((await run(kernel, 'slider')).outputs);
     const request = frontendComms.get(id)!.send({ method: 'request_state' });

@@ -171,10 +171,27 @@ interface SockbookWidgetOptions {
   style?: { descriptionWidth?: string; handleColor?: string; buttonColor?: string; [key: string]: string | null | undefined };
 }
 
+/** A widget's layout (its LayoutModel): CSS properties in camelCase; null is the default. Setting one restyles every view. */
+interface SockbookLayout {
+  width: string | null;
+  height: string | null;
+  minWidth: string | null;
+  maxWidth: string | null;
+  margin: string | null;
+  padding: string | null;
+  display: string | null;
+  visibility: string | null;
+  [property: string]: unknown;
+}
+
 /** One widget: an ipywidgets 8 model in the frontend, kept in step with this object both ways. Show it with display(w) or as the cell's last expression. */
 interface SockbookWidget {
   /** The model id (its comm's id). */
   readonly id: string;
+  /** Its layout (not for layout and style models themselves). */
+  readonly layout: SockbookLayout;
+  /** Its style (descriptionWidth, handleColor, buttonColor, … by widget). */
+  readonly style: { [property: string]: unknown };
   readonly closed: boolean;
   /** Calls observer after a property changes, from a cell or from the frontend (a dragged slider); names: 'value' (default), others, or '*'. An async observer keeps the frontend's message busy until it ends. */
   observe(observer: (change: SockbookWidgetChange<this>) => unknown, names?: string | string[]): this;

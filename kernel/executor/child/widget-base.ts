@@ -101,11 +101,13 @@ export class Widget {
     const { layout, style, ...rest } = options ?? {};
     this.state = jsonCopy(spec.state) as WidgetState;
     if (spec.hasLayout) {
-      this.layout = new Widget(registry, LAYOUT, layout ?? {});
+      this.layout = new Widget(registry, LAYOUT, expandBorder(layout ?? {}));
+      defineProperties(this.layout, LAYOUT);
       this.state.layout = reference(this.layout);
     }
     if (spec.style) {
       this.style = new Widget(registry, spec.style, style ?? {});
+      defineProperties(this.style, spec.style);
       this.state.style = reference(this.style);
     }
     for (const [name, value] of Object.entries(rest)) {
@@ -320,7 +322,14 @@ export class Widget {
   }
 }
 
-/** Defines a camelCase accessor on `prototype` for each state key of `spec` (not the private ones). */
+/** A layout's `border` stands for its four sides, as in ipywidgets. */
+function expandBorder(layout: Record<string, unknown>): Record<string, unknown> {
+  if (!isRecord(layout) || !('border' in layout)) return layout;
+  const { border, ...rest } = layout;
+  return { border_top: border, border_right: border, border_bottom: border, border_left: border, ...rest };
+}
+
+/** Defines a camelCase accessor on `prototype` (or one widget) for each state key of `spec` (not the private ones). */
 export function defineProperties(prototype: object, spec: ModelSpec, skip: string[] = []): void {
   for (const key of Object.keys(spec.state)) {
     if (key.startsWith('_') || key === 'layout' || key === 'style' || skip.includes(key)) continue;

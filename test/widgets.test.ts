@@ -408,7 +408,7 @@ describe('widgets from TypeScript cells, as ipywidgets 8 frontends speak them', 
        const log = widgets.Output();
        clients.observe(({ new: n }) => console.log('clients:', n));
        go.onClick(() => log.capture(() => sh(\`echo \${clients.value}\`)));
-       const pick = widgets.Dropdown({ options: [['level', 0], ['edge', 1]] });
+       const pick = new widgets.Dropdown({ options: [['level', 0], ['edge', 1]] });
        const chosen: number | null = pick.value;
        widgets.interact(({ n }: { n: number }) => n * 2, { n: [1, 100] });
        widgets.VBox([clients, go, log, pick])`,

@@ -309,18 +309,32 @@ interface SockbookInteractive extends SockbookBox {
 /** What interact() takes for an argument: [min, max] or [min, max, step] (a slider; integers give an IntSlider), a number, a boolean (a Checkbox), a string (a Text), a list of choices (a Dropdown), or a widget. */
 type SockbookControlSpec = readonly [number, number] | readonly [number, number, number] | number | boolean | string | readonly (string | readonly [string, unknown])[] | SockbookWidget;
 
+/** Makes a widget, called as a function (as in Python) or with new. */
+interface SockbookWidgetMaker<O, W> {
+  (options?: O): W;
+  new (options?: O): W;
+}
+
+interface SockbookBoxMaker {
+  (children?: SockbookWidget[], options?: SockbookWidgetOptions & { boxStyle?: string }): SockbookBox;
+  new (children?: SockbookWidget[], options?: SockbookWidgetOptions & { boxStyle?: string }): SockbookBox;
+}
+
+type SockbookDropdownOptions<V> = SockbookWidgetOptions & { options: readonly (V | readonly [string, V])[]; value?: V; label?: string; index?: number | null };
+
 interface SockbookWidgets {
-  IntSlider(options?: SockbookSliderOptions): SockbookSlider;
-  FloatSlider(options?: SockbookSliderOptions): SockbookSlider;
-  Text(options?: SockbookWidgetOptions & { value?: string; placeholder?: string; continuousUpdate?: boolean }): SockbookText;
-  Label(options?: SockbookWidgetOptions & { value?: string }): SockbookLabel;
-  Checkbox(options?: SockbookWidgetOptions & { value?: boolean; indent?: boolean }): SockbookCheckbox;
-  Dropdown<V = string>(options: SockbookWidgetOptions & { options: readonly (V | readonly [string, V])[]; value?: V; label?: string; index?: number | null }): SockbookDropdown<V>;
-  Button(options?: SockbookWidgetOptions & { buttonStyle?: string; icon?: string }): SockbookButton;
-  Output(options?: SockbookWidgetOptions): SockbookOutput;
-  HBox(children?: SockbookWidget[], options?: SockbookWidgetOptions & { boxStyle?: string }): SockbookBox;
-  VBox(children?: SockbookWidget[], options?: SockbookWidgetOptions & { boxStyle?: string }): SockbookBox;
-  Play(options?: SockbookWidgetOptions & { value?: number; min?: number; max?: number; step?: number; interval?: number; repeat?: boolean }): SockbookPlay;
+  IntSlider: SockbookWidgetMaker<SockbookSliderOptions, SockbookSlider>;
+  FloatSlider: SockbookWidgetMaker<SockbookSliderOptions, SockbookSlider>;
+  Text: SockbookWidgetMaker<SockbookWidgetOptions & { value?: string; placeholder?: string; continuousUpdate?: boolean }, SockbookText>;
+  Label: SockbookWidgetMaker<SockbookWidgetOptions & { value?: string }, SockbookLabel>;
+  Checkbox: SockbookWidgetMaker<SockbookWidgetOptions & { value?: boolean; indent?: boolean }, SockbookCheckbox>;
+  /** Options: labels, or [label, value] pairs. */
+  Dropdown: { <V = string>(options: SockbookDropdownOptions<V>): SockbookDropdown<V>; new <V = string>(options: SockbookDropdownOptions<V>): SockbookDropdown<V> };
+  Button: SockbookWidgetMaker<SockbookWidgetOptions & { buttonStyle?: string; icon?: string }, SockbookButton>;
+  Output: SockbookWidgetMaker<SockbookWidgetOptions, SockbookOutput>;
+  HBox: SockbookBoxMaker;
+  VBox: SockbookBoxMaker;
+  Play: SockbookWidgetMaker<SockbookWidgetOptions & { value?: number; min?: number; max?: number; step?: number; interval?: number; repeat?: boolean }, SockbookPlay>;
   /**
    * Shows a control per argument and an Output; fn runs now and after every change with the controls'
    * values, and what it prints, displays or returns replaces the Output's content.

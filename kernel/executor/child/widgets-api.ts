@@ -353,7 +353,11 @@ export class Interactive extends Box {
 
 /** The `widgets` built-in: constructors bound to the executor's widget registry, and interact(). */
 export function createWidgets(registry: WidgetRegistry, display: Pick<Display, 'clear'> & ((value: unknown) => unknown)) {
-  const bind = <A extends unknown[], W>(make: (...args: A) => W) => make;
+  // Plain functions, so that both widgets.IntSlider({…}) (as in Python) and new widgets.IntSlider({…}) work.
+  const bind = <A extends unknown[], W extends object>(make: (...args: A) => W) =>
+    function (...args: A): W {
+      return make(...args);
+    };
   const api = {
     IntSlider: bind((options?: WidgetOptions) => new IntSlider(registry, options)),
     FloatSlider: bind((options?: WidgetOptions) => new FloatSlider(registry, options)),

@@ -172,7 +172,13 @@ export class ExecutorClient {
     // With no cell running, what the handler prints is parented to the comm message, as ipykernel does;
     // so a widget's Output can capture it (the frontend routes outputs by their parent's msg_id).
     const previous = this.sink;
-    if (!this.cellSink) this.sink = sink;
+    const previousCap = this.outputCap;
+    // Its own output cap too: the last cell's, perhaps already full, would hide what the handler prints.
+    const commCap = new OutputCap();
+    if (!this.cellSink) {
+      this.sink = sink;
+      this.outputCap = commCap;
+    }
     try {
       await this.send<'comm'>(executor, { type: 'comm', comm, msgId: sink.parentMsgId }, () => null, (requestId) => {
         id = requestId;
@@ -182,6 +188,12 @@ export class ExecutorClient {
       interrupt?.removeEventListener('abort', onAbort);
       if (id !== undefined) this.originSinks.delete(id);
       if (this.sink === sink && !this.cellSink) this.sink = previous;
+      if (this.outputCap === commCap) {
+        const cut = commCap.note();
+        if (cut) showAnnotation(sink, 'output-cut', cut);
+        this.outputCap = previousCap;
+      }
+      commCap.close();
     }
     return true;
   }

@@ -132,8 +132,8 @@ interface SockbookComm {
   send(data?: Record<string, unknown>): void;
   /** Closes the comm on both sides (comm_close). */
   close(data?: Record<string, unknown>): void;
-  /** 'msg': the frontend sent data; 'close': the frontend closed the comm. */
-  on(event: 'msg' | 'close', listener: (message: SockbookCommEvent) => void): this;
+  /** 'msg': the frontend sent data; 'close': the frontend closed the comm. A listener's promise keeps the frontend's message busy until it settles. */
+  on(event: 'msg' | 'close', listener: (message: SockbookCommEvent) => unknown): this;
 }
 
 interface SockbookComms {

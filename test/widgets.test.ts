@@ -43,6 +43,24 @@ function viewOf(m: Iopub): { model_id: string } | undefined {
   return (m.content as KernelMessage.IDisplayDataMsg['content']).data['application/vnd.jupyter.widget-view+json'] as { model_id: string } | undefined;
 }
 
+/**
+ * Messages as [type, content] pairs, with consecutive stream texts of one
+ * name joined (the pipes may deliver two writes as one message).
+ */
+function sequence(messages: Iopub[]): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const m of messages) {
+    if (m.header.msg_type === 'stream') {
+      const { name, text } = m.content as KernelMessage.IStreamMsg['content'];
+      const last = out[out.length - 1];
+      if (last && last[0] === `stream ${name}`) last[1] = `${String(last[1])}${text}`;
+      else out.push([`stream ${name}`, text]);
+    } else if (m.header.msg_type === 'comm_msg') out.push(['comm_msg', (m.content as CommMsg['content']).data]);
+    else out.push([m.header.msg_type, undefined]);
+  }
+  return out;
+}
+
 const resultText = (outputs: Iopub[]) =>
   String((outputs.find((m) => m.header.msg_type === 'execute_result')?.content as KernelMessage.IExecuteResultMsg['content'] | undefined)?.data['text/plain']);
 
@@ -246,11 +264,10 @@ describe('widgets from TypeScript cells, as ipywidgets 8 frontends speak them', 
     const answers = iopub.filter((m) => (m.parent_header as KernelMessage.IHeader).msg_id === clickId && m.header.msg_type !== 'status');
     // msg_id set to the click's msg_id, the outputs parented to the click (so the frontend routes them into the Output), msg_id reset.
     assert.deepEqual(
-      answers.map((m) => (m.header.msg_type === 'stream' ? ['stream', (m.content as KernelMessage.IStreamMsg['content']).text] : [m.header.msg_type, (m.content as CommMsg['content']).data])),
+      sequence(answers),
       [
         ['comm_msg', { method: 'update', state: { msg_id: clickId }, buffer_paths: [] }],
-        ['stream', 'click 1\n'],
-        ['stream', 'hello from C\n'],
+        ['stream stdout', 'click 1\nhello from C\n'],
         ['comm_msg', { method: 'update', state: { msg_id: '' }, buffer_paths: [] }],
       ],
     );
@@ -271,14 +288,14 @@ describe('widgets from TypeScript cells, as ipywidgets 8 frontends speak them', 
     );
     assert.equal(cell.status, 'ok');
     const id = widgetId(cell.outputs);
-    const types = cell.outputs.map((m) => {
-      if (m.header.msg_type === 'comm_msg') return `msg_id=${String(((m.content as CommMsg['content']).data as { state: WidgetState }).state.msg_id)}`;
-      if (m.header.msg_type === 'stream') return `stream ${(m.content as KernelMessage.IStreamMsg['content']).text.trim()}`;
-      return m.header.msg_type;
+    const types = sequence(cell.outputs).map(([type, content]) => {
+      if (type === 'comm_msg') return `msg_id=${String((content as { state: WidgetState }).state.msg_id)}`;
+      if (type.startsWith('stream')) return `${type} ${String(content)}`;
+      return type;
     });
     const from = types.indexOf(`msg_id=${cell.msgId}`);
     assert.ok(from >= 0, `msg_id set to the cell's msg_id in ${JSON.stringify(types)}`);
-    assert.deepEqual(types.slice(from), [`msg_id=${cell.msgId}`, 'stream inside', 'stream from-sh', 'display_data', 'msg_id=', 'stream outside', 'execute_result']);
+    assert.deepEqual(types.slice(from), [`msg_id=${cell.msgId}`, 'stream stdout inside\nfrom-sh\n', 'display_data', 'msg_id=', 'stream stdout outside\n', 'execute_result']);
     assert.equal(modelOf(id).msg_id, '');
 
     // Appending works from anywhere, through the model's outputs.

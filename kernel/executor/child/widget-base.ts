@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { isDeepStrictEqual } from 'node:util';
 import type { Comm, CommEvent, CommRegistry } from './comm-api';
 import { jsonCopy, MIMEBUNDLE } from './rich-value';
@@ -64,6 +65,13 @@ export class WidgetRegistry {
     });
   }
 }
+
+/**
+ * Whether the frontend's updates are echoed (echo_update), as ipywidgets 8
+ * does unless JUPYTER_WIDGETS_ECHO is set to a false value; the echo keeps
+ * views in several frontends in step.
+ */
+const ECHO_UPDATES = !['no', 'n', 'false', 'off', '0', '0.0'].includes((process.env.JUPYTER_WIDGETS_ECHO ?? 'yes').toLowerCase());
 
 /** snake_case state key of a camelCase option or property name. */
 export function stateKey(name: string): string {
@@ -296,7 +304,7 @@ export class Widget {
   /** The frontend changed the model: echo it at once (ipywidgets 8's echo_update), then set each property. */
   private applyFromFrontend(sent: WidgetState): void {
     const known = Object.fromEntries(Object.entries(sent).filter(([key]) => key in this.state));
-    if (Object.keys(known).length > 0) this.comm.send({ method: 'echo_update', state: known, buffer_paths: [] });
+    if (ECHO_UPDATES && Object.keys(known).length > 0) this.comm.send({ method: 'echo_update', state: known, buffer_paths: [] });
     this.lock = known;
     try {
       for (const [key, value] of Object.entries(known)) {

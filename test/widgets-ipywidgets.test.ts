@@ -143,6 +143,23 @@ describe('widgets match what ipywidgets 8.1.9 on ipykernel 7.4 sends', function 
     assert.deepEqual(withoutRefs(ourState.state), withoutRefs(theirState.state));
   });
 
+  it('with JUPYTER_WIDGETS_ECHO=0 neither kernel echoes the update', async () => {
+    const quiet = async (argv: string[] | undefined, make: string) => {
+      const client = await KernelClient.start({ argv, env: { JUPYTER_WIDGETS_ECHO: '0' } });
+      try {
+        const made = await client.execute(make);
+        const commId = normalizedOpens(made.outputs).ids.at(-1)!;
+        return commData(await commMessage(client, 'comm_msg', { comm_id: commId, data: { method: 'update', state: { value: 4 }, buffer_paths: [] } }));
+      } finally {
+        await client.close();
+      }
+    };
+    const theirs = await quiet([JUPYTER_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'], 'import ipywidgets as w; w.IntSlider()');
+    const ours = await quiet(undefined, 'widgets.IntSlider()');
+    assert.deepEqual(ours, theirs);
+    assert.deepEqual(ours, []);
+  });
+
   it("the same answer on the control comm a reloaded page opens (request_states → update_states)", async () => {
     const control = async (client: KernelClient) => {
       const commId = `control-${client.session}`;

@@ -298,6 +298,13 @@ describe('widgets from TypeScript cells, as ipywidgets 8 frontends speak them', 
     assert.deepEqual(types.slice(from), [`msg_id=${cell.msgId}`, 'stream stdout inside\nfrom-sh\n', 'display_data', 'msg_id=', 'stream stdout outside\n', 'execute_result']);
     assert.equal(modelOf(id).msg_id, '');
 
+    // An error inside is shown in the Output (on stderr, while msg_id is set), and the cell goes on.
+    const failing = await run(kernel, `await log.capture(() => { throw new Error('boom'); }); 'after'`);
+    assert.equal(failing.status, 'ok');
+    const failed = sequence(failing.outputs).map(([type, content]) => (type === 'comm_msg' ? `msg_id=${String((content as { state: WidgetState }).state.msg_id)}` : type));
+    assert.deepEqual(failed.slice(failed.indexOf(`msg_id=${failing.msgId}`)), [`msg_id=${failing.msgId}`, 'stream stderr', 'msg_id=', 'execute_result']);
+    assert.match(String(sequence(failing.outputs).find(([type]) => type === 'stream stderr')?.[1]), /^Error: boom\n/);
+
     // Appending works from anywhere, through the model's outputs.
     await run(kernel, `log.appendStdout('later\\n'); log.clear(); log.appendStdout('kept\\n')`);
     assert.deepEqual(modelOf(id).outputs, [{ output_type: 'stream', name: 'stdout', text: 'kept\n' }]);

@@ -281,8 +281,9 @@ interface SockbookOutput extends SockbookWidget {
   /**
    * Runs work and shows its output here instead of the cell: console.log, display(), and what sh() and !
    * commands (C programs) print. Works in a cell and in a widget's handler (a click), as ipywidgets' \`with out:\`.
+   * An error of work is shown here too, and capture then resolves to undefined.
    */
-  capture<T>(work: () => T | Promise<T>): Promise<T>;
+  capture<T>(work: () => T | Promise<T>): Promise<T | undefined>;
   appendStdout(text: string): void;
   appendStderr(text: string): void;
   /** Appends a value as display() shows it. */

@@ -1,3 +1,4 @@
+import { KEYBOARD_INTERRUPT, KeyboardInterrupt } from '../../interpreter/keyboard-interrupt';
 import { currentRequest } from './comm-api';
 import type { Display } from './display-api';
 import { DISPLAY_HANDLE, richValueOf } from './rich-value';
@@ -285,8 +286,14 @@ export class Output extends Widget {
     return this.get('outputs') as StoredOutput[];
   }
 
-  /** Runs `work`, showing its output in this widget; resolves to what `work` resolved to. */
-  async capture<T>(work: () => T | Promise<T>): Promise<T> {
+  /**
+   * Runs `work`, showing its output in this widget; resolves to what `work`
+   * resolved to. An error of `work` is shown in the widget too, and then
+   * resolves to undefined, as ipywidgets' `with out:` shows and swallows it
+   * (a click handler's error would otherwise go nowhere); an interrupt is
+   * passed on.
+   */
+  async capture<T>(work: () => T | Promise<T>): Promise<T | undefined> {
     if (typeof work !== 'function') throw new TypeError('Output.capture(work) takes a function');
     const { inFlight, msgId } = currentRequest();
     if (!inFlight) {
@@ -298,6 +305,10 @@ export class Output extends Widget {
     this.set('msg_id', msgId);
     try {
       return await work();
+    } catch (error) {
+      if (error instanceof KeyboardInterrupt || (error as Error)?.name === KEYBOARD_INTERRUPT) throw error;
+      console.error((error as Error)?.stack ?? String(error));
+      return undefined;
     } finally {
       this.set('msg_id', previous);
     }

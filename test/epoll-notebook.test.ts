@@ -42,6 +42,13 @@ function assertLessonOutputs(cells: SavedCell[]): void {
   assert.equal(text.match(/^L: exit code 0$/gm)?.length, 3, `each launched client exits with 0\n${text}`);
   assert.equal(text.match(/connection EPOLLIN\|EPOLLRDHUP: end of file, closed/g)?.length, 3, text);
   assert.ok(text.includes('served 3 clients, echoed 207 bytes'), text);
+  // The slider round: 1, 5 and 20 clients at once, every one served and every byte echoed, behind one widget.
+  for (const [clients, bytes] of [[1, 46], [5, 230], [20, 942]]) {
+    const round = new RegExp(`^${clients} clients?: ${clients} served, ${bytes} bytes echoed; at most (\\d+) open at once;`, 'm').exec(text);
+    assert.ok(round && Number(round[1]) >= 1 && Number(round[1]) <= clients, `the round with ${clients} clients\n${text}`);
+  }
+  const views = cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.['application/vnd.jupyter.widget-view+json'] !== undefined);
+  assert.equal(views.length, 1, 'the slider, its label and the table are shown as one widget');
   // Level vs edge triggered.
   assert.ok(text.includes('level-triggered: 5 wakeups, 0 bytes left unread'), text);
   assert.ok(text.includes('edge-triggered: 1 wakeup, 8 bytes left unread'), text);

@@ -322,8 +322,8 @@ export class CellInterpreter implements Interpreter {
   }
 
   /** Comms live in the TypeScript executor; with none running, a frontend's comm_open has no target and is closed. */
-  async onComm(message: CommMessage, sink: OutputSink): Promise<void> {
-    if (await this.executor.handleComm(message, sink)) return;
+  async onComm(message: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<void> {
+    if (await this.executor.handleComm(message, sink, interrupt)) return;
     if (message.kind === 'open') sink.comm?.({ kind: 'close', commId: message.commId, data: {} });
   }
 

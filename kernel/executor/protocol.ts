@@ -29,14 +29,17 @@ export type CellEvent =
   | { kind: 'comm'; origin?: number; comm: CommMessage };
 
 export type ClientRequest =
-  /** `debugPath`: the debugger is started, and the cell runs as this file (its dumped path) with the cell's own line numbers. */
-  | { type: 'execute'; id: number; code: string; cellName: string; cwd: string; debugPath?: string }
+  /**
+   * `debugPath`: the debugger is started, and the cell runs as this file (its dumped path) with the cell's own line numbers.
+   * `msgId`: the execute_request's msg_id (what its outputs are parented to).
+   */
+  | { type: 'execute'; id: number; code: string; cellName: string; cwd: string; debugPath?: string; msgId?: string }
   | { type: 'expressions'; id: number; expressions: Record<string, string> }
   | { type: 'complete'; id: number; code: string; cursorPos: number }
   | { type: 'inspect'; id: number; code: string; cursorPos: number; detailLevel: number }
   | { type: 'isComplete'; id: number; code: string }
   /** A frontend's comm message, for the comm or target the cells registered. */
-  | { type: 'comm'; id: number; comm: CommMessage }
+  | { type: 'comm'; id: number; comm: CommMessage; msgId?: string }
   | { type: 'openComms'; id: number; targetName?: string }
   /** Starts the debugger's relay (an inspector session on a worker thread of the child) if not yet started. */
   | { type: 'debugRelay'; id: number };

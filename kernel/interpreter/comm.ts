@@ -5,11 +5,14 @@
  */
 export type CommData = Record<string, unknown>;
 
-/** One comm message, either way: comm_open, comm_msg or comm_close. */
+/**
+ * One comm message, either way: comm_open, comm_msg or comm_close.
+ * `metadata` is the message's metadata (widgets put their protocol version there).
+ */
 export type CommMessage =
-  | { kind: 'open'; commId: string; targetName: string; data: CommData }
-  | { kind: 'msg'; commId: string; data: CommData }
-  | { kind: 'close'; commId: string; data: CommData };
+  | { kind: 'open'; commId: string; targetName: string; data: CommData; metadata?: CommData }
+  | { kind: 'msg'; commId: string; data: CommData; metadata?: CommData }
+  | { kind: 'close'; commId: string; data: CommData; metadata?: CommData };
 
 /** An open comm, as comm_info_reply lists it. */
 export interface OpenComm {

@@ -61,9 +61,10 @@ export interface Interpreter {
   /**
    * A comm message from a frontend. What the kernel's side sends back (and
    * prints) goes through `sink`; the promise settles once it has been handled.
-   * Without it, the session closes every comm a frontend opens.
+   * Aborting `interrupt` (the kernel's interrupt) stops waiting for a handler
+   * still at work. Without it, the session closes every comm a frontend opens.
    */
-  onComm?(message: CommMessage, sink: OutputSink): Promise<void>;
+  onComm?(message: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<void>;
   /** The comms open now, for comm_info_request; only those of `targetName` when given. */
   openComms?(targetName?: string): Promise<OpenComm[]>;
   /**

@@ -12,6 +12,11 @@ export type { Metadata, MimeBundle } from './mime';
 export interface OutputSink {
   /** True when the request allowed stdin (input_request may be sent). */
   readonly allowStdin: boolean;
+  /**
+   * The msg_id of the request this sink's messages are parented to, when it
+   * has one: a widget's Output asks the frontend to capture what comes with it.
+   */
+  readonly parentMsgId?: string;
   stream(name: 'stdout' | 'stderr', text: string): void;
   /** display_data; with displayId the output can later be updated in place. */
   display(data: MimeBundle, metadata?: Metadata, displayId?: string): void;

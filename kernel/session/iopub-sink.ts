@@ -21,6 +21,10 @@ export class IopubSink implements OutputSink {
     return this.options.allowStdin;
   }
 
+  get parentMsgId(): string {
+    return this.request.message.header.msg_id;
+  }
+
   private publish<P extends IopubType>(msgType: P, content: IopubContent[P]): void {
     if (!this.options.silent) void this.request.publish(msgType, content);
   }
@@ -47,8 +51,9 @@ export class IopubSink implements OutputSink {
 
   comm(message: CommMessage): void {
     const data = jsonMap(message.data);
-    if (message.kind === 'open') void this.request.publish('comm_open', { comm_id: message.commId, target_name: message.targetName, data });
-    else void this.request.publish(message.kind === 'msg' ? 'comm_msg' : 'comm_close', { comm_id: message.commId, data });
+    const metadata = message.metadata ? jsonMap(message.metadata) : undefined;
+    if (message.kind === 'open') void this.request.publish('comm_open', { comm_id: message.commId, target_name: message.targetName, data }, metadata);
+    else void this.request.publish(message.kind === 'msg' ? 'comm_msg' : 'comm_close', { comm_id: message.commId, data }, metadata);
   }
 
   input(prompt: string, password = false): Promise<string> {

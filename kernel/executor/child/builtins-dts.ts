@@ -132,8 +132,8 @@ interface SockbookComm {
   send(data?: Record<string, unknown>): void;
   /** Closes the comm on both sides (comm_close). */
   close(data?: Record<string, unknown>): void;
-  /** 'msg': the frontend sent data; 'close': the frontend closed the comm. */
-  on(event: 'msg' | 'close', listener: (message: SockbookCommEvent) => void): this;
+  /** 'msg': the frontend sent data; 'close': the frontend closed the comm. A listener's promise keeps the frontend's message busy until it settles. */
+  on(event: 'msg' | 'close', listener: (message: SockbookCommEvent) => unknown): this;
 }
 
 interface SockbookComms {
@@ -251,6 +251,209 @@ interface SockbookTreeProcess {
  * Resolves to the processes and the parent → child edges.
  */
 declare function psTree(): Promise<{ processes: SockbookTreeProcess[]; edges: [number, number][] }>;
+/** What an observer gets: the property's name (camelCase), its old and new value, and the widget. */
+interface SockbookWidgetChange<W, V = unknown> {
+  name: string;
+  old: V;
+  new: V;
+  owner: W;
+  type: 'change';
+}
+
+/** Options every widget takes. Layout keys are CSS properties in camelCase (width: '300px'); style keys per widget (descriptionWidth: 'initial'). */
+interface SockbookWidgetOptions {
+  description?: string;
+  disabled?: boolean;
+  tooltip?: string | null;
+  layout?: { width?: string; height?: string; margin?: string; padding?: string; border?: string; display?: string; [key: string]: string | null | undefined };
+  style?: { descriptionWidth?: string; handleColor?: string; buttonColor?: string; [key: string]: string | null | undefined };
+}
+
+/** A widget's layout (its LayoutModel): CSS properties in camelCase; null is the default. Setting one restyles every view. */
+interface SockbookLayout {
+  width: string | null;
+  height: string | null;
+  minWidth: string | null;
+  maxWidth: string | null;
+  margin: string | null;
+  padding: string | null;
+  display: string | null;
+  visibility: string | null;
+  [property: string]: unknown;
+}
+
+/** One widget: an ipywidgets 8 model in the frontend, kept in step with this object both ways. Show it with display(w) or as the cell's last expression. */
+interface SockbookWidget {
+  /** The model id (its comm's id). */
+  readonly id: string;
+  /** Its layout (not for layout and style models themselves). */
+  readonly layout: SockbookLayout;
+  /** Its style (descriptionWidth, handleColor, buttonColor, … by widget). */
+  readonly style: { [property: string]: unknown };
+  readonly closed: boolean;
+  /** Calls observer after a property changes, from a cell or from the frontend (a dragged slider); names: 'value' (default), others, or '*'. An async observer keeps the frontend's message busy until it ends. */
+  observe(observer: (change: SockbookWidgetChange<this>) => unknown, names?: string | string[]): this;
+  unobserve(observer: (change: SockbookWidgetChange<this>) => unknown): this;
+  /** Sends a custom message to the frontend's model. */
+  send(content: Record<string, unknown>): void;
+  /** Closes the widget: its views disappear. */
+  close(): void;
+}
+
+interface SockbookValueWidget<V> extends SockbookWidget {
+  /** The value; setting it updates every view; the frontend's changes land here. */
+  value: V;
+  description: string;
+  disabled: boolean;
+  observe(observer: (change: SockbookWidgetChange<this, V>) => unknown, names?: string | string[]): this;
+}
+
+interface SockbookSliderOptions extends SockbookWidgetOptions {
+  value?: number;
+  min?: number;
+  max?: number;
+  step?: number;
+  /** Sends values while the handle is dragged (default true); false: only when released. */
+  continuousUpdate?: boolean;
+  orientation?: 'horizontal' | 'vertical';
+  readout?: boolean;
+  readoutFormat?: string;
+}
+
+/** A slider; the value stays within [min, max]. */
+interface SockbookSlider extends SockbookValueWidget<number> {
+  min: number;
+  max: number;
+  step: number;
+  continuousUpdate: boolean;
+  orientation: 'horizontal' | 'vertical';
+  readout: boolean;
+  readoutFormat: string;
+}
+
+interface SockbookPlay extends SockbookValueWidget<number> {
+  min: number;
+  max: number;
+  step: number;
+  /** Milliseconds between steps. */
+  interval: number;
+  playing: boolean;
+  repeat: boolean;
+  showRepeat: boolean;
+}
+
+interface SockbookText extends SockbookValueWidget<string> {
+  placeholder: string;
+  continuousUpdate: boolean;
+}
+
+interface SockbookLabel extends SockbookValueWidget<string> {}
+
+interface SockbookCheckbox extends SockbookValueWidget<boolean> {
+  indent: boolean;
+}
+
+/** A choice among options; value is the chosen option's value, label its label, index its position (null: none). */
+interface SockbookDropdown<V = unknown> extends SockbookValueWidget<V | null> {
+  /** The options as [label, value] pairs; set it to labels or pairs (selects the first). */
+  options: [string, V][] | readonly (string | number | readonly [string, V])[];
+  label: string | null;
+  index: number | null;
+}
+
+interface SockbookButton extends SockbookWidget {
+  description: string;
+  disabled: boolean;
+  /** '', 'primary', 'success', 'info', 'warning' or 'danger'. */
+  buttonStyle: string;
+  /** A Font Awesome icon name. */
+  icon: string;
+  /** Calls handler on each click; an async handler (a program it runs) keeps the click busy until it ends, so an Output can capture it. */
+  onClick(handler: (button: this) => unknown): this;
+}
+
+/** A place for output (ipywidgets' Output). */
+interface SockbookOutput extends SockbookWidget {
+  /** The outputs it shows, as nbformat stores them. */
+  readonly outputs: Record<string, unknown>[];
+  /**
+   * Runs work and shows its output here instead of the cell: console.log, display(), and what sh() and !
+   * commands (C programs) print. Works in a cell and in a widget's handler (a click), as ipywidgets' \`with out:\`.
+   * An error of work is shown here too, and capture then resolves to undefined.
+   */
+  capture<T>(work: () => T | Promise<T>): Promise<T | undefined>;
+  appendStdout(text: string): void;
+  appendStderr(text: string): void;
+  /** Appends a value as display() shows it. */
+  appendDisplay(value: unknown): void;
+  /** Appends a MIME bundle, as display.data() shows it: { 'text/html': '<b>hi</b>', 'text/plain': 'hi' }. */
+  appendData(bundle: Record<string, unknown>, metadata?: Record<string, unknown>): void;
+  clear(): void;
+}
+
+interface SockbookBox extends SockbookWidget {
+  children: SockbookWidget[];
+  /** '', 'success', 'info', 'warning' or 'danger'. */
+  boxStyle: string;
+}
+
+/** What interact() shows and returns: its controls by argument name, and the Output the function's output goes to. */
+interface SockbookInteractive extends SockbookBox {
+  readonly controls: Record<string, SockbookWidget>;
+  readonly output: SockbookOutput;
+  /** The function's first run: await it when the function is async, so its output lands while the cell runs. */
+  readonly ready: Promise<void>;
+}
+
+/** What interact() takes for an argument: [min, max] or [min, max, step] (a slider; integers give an IntSlider), a number, a boolean (a Checkbox), a string (a Text), a list of choices (a Dropdown), or a widget. */
+type SockbookControlSpec = readonly [number, number] | readonly [number, number, number] | number | boolean | string | readonly (string | readonly [string, unknown])[] | SockbookWidget;
+
+/** Makes a widget, called as a function (as in Python) or with new. */
+interface SockbookWidgetMaker<O, W> {
+  (options?: O): W;
+  new (options?: O): W;
+}
+
+interface SockbookBoxMaker {
+  (children?: SockbookWidget[], options?: SockbookWidgetOptions & { boxStyle?: string }): SockbookBox;
+  new (children?: SockbookWidget[], options?: SockbookWidgetOptions & { boxStyle?: string }): SockbookBox;
+}
+
+type SockbookDropdownOptions<V> = SockbookWidgetOptions & { options: readonly (V | readonly [string, V])[]; value?: V; label?: string; index?: number | null };
+
+interface SockbookWidgets {
+  IntSlider: SockbookWidgetMaker<SockbookSliderOptions, SockbookSlider>;
+  FloatSlider: SockbookWidgetMaker<SockbookSliderOptions, SockbookSlider>;
+  Text: SockbookWidgetMaker<SockbookWidgetOptions & { value?: string; placeholder?: string; continuousUpdate?: boolean }, SockbookText>;
+  Label: SockbookWidgetMaker<SockbookWidgetOptions & { value?: string }, SockbookLabel>;
+  Checkbox: SockbookWidgetMaker<SockbookWidgetOptions & { value?: boolean; indent?: boolean }, SockbookCheckbox>;
+  /** Options: labels, or [label, value] pairs. */
+  Dropdown: { <V = string>(options: SockbookDropdownOptions<V>): SockbookDropdown<V>; new <V = string>(options: SockbookDropdownOptions<V>): SockbookDropdown<V> };
+  Button: SockbookWidgetMaker<SockbookWidgetOptions & { buttonStyle?: string; icon?: string }, SockbookButton>;
+  Output: SockbookWidgetMaker<SockbookWidgetOptions, SockbookOutput>;
+  HBox: SockbookBoxMaker;
+  VBox: SockbookBoxMaker;
+  Play: SockbookWidgetMaker<SockbookWidgetOptions & { value?: number; min?: number; max?: number; step?: number; interval?: number; repeat?: boolean }, SockbookPlay>;
+  /**
+   * Shows a control per argument and an Output; fn runs now and after every change with the controls'
+   * values, and what it prints, displays or returns replaces the Output's content.
+   *
+   * @example widgets.interact(({ n }) => n * n, { n: [1, 100] });
+   */
+  interact<T extends Record<string, unknown>>(fn: (args: T) => unknown, controls: { [K in keyof T]: SockbookControlSpec }): SockbookInteractive;
+  /** The widgets open now. */
+  readonly open: SockbookWidget[];
+}
+
+/**
+ * Jupyter widgets (ipywidgets 8, rendered by JupyterLab's widget manager), two-way: a slider the user drags
+ * sets .value here and fires .observe() callbacks; setting .value here moves the slider. They survive a page reload.
+ *
+ * @example const clients = widgets.IntSlider({ value: 10, min: 1, max: 200, description: 'clients' });
+ *          clients.observe(({ new: n }) => console.log('now', n));
+ *          clients
+ */
+declare const widgets: SockbookWidgets;
 
 /** Runs a \`!cmd\` line (sh() under another name, so a variable called sh does not break them). */
 declare function ${SHELL_LINE_HELPER}(cmd: string): Promise<number>;

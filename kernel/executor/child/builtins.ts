@@ -13,6 +13,8 @@ import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
 import type { Annotation } from '../../display/annotation';
 import { ShellCommands } from './shell-builtin';
 import { createShowValue } from './show-value';
+import { WidgetRegistry } from './widget-base';
+import { createWidgets } from './widgets-api';
 import type { SleepTimers } from './sleep-timers';
 
 /** What the built-ins need from the executor. */
@@ -39,6 +41,8 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
   strace: (context) => value(pictureApi(context).strace),
   packets: (context) => value(pictureApi(context).packets),
   psTree: (context) => value(pictureApi(context).psTree),
+  // Made at start: its control target must answer a reloaded page even before a cell makes a widget.
+  widgets: ({ comms, channel }) => value(createWidgets(new WidgetRegistry(comms), createDisplay((event) => channel.emit(event)))),
   [SHELL_LINE_HELPER]: () => value(runShellCommand),
   [SHOW_VALUE_HELPER]: ({ channel }) => value(createShowValue((event) => channel.emit(event))),
   libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),

@@ -12,7 +12,7 @@ import { installBuiltins, interruptBuiltins, libcSourceModule } from './builtins
 import { CellRunner } from './cell-runner';
 import { ChildChannel, writeStdioDirectly } from './child-channel';
 import { Checker } from './checker';
-import { CommRegistry, commOrigin } from './comm-api';
+import { CommRegistry, originEnded, runForOrigin } from './comm-api';
 import { helpRequest } from '../../cells/help-syntax';
 import { ChildInterruptPolicy } from './interrupt-policy';
 import { lightCompleteness } from './light-completeness';
@@ -28,6 +28,8 @@ trustExtraCaCertsWhenUsed();
 
 /** The checker thread starts at the latest this long after the executor (ms), if the first cell still runs. */
 const CHECKER_START_LATEST_MS = 3000;
+/** How long an interrupted comm handler's commands get to end before the message is answered (ms). */
+const COMM_SETTLE_LIMIT_MS = 1500;
 let requestDone: () => void = () => undefined;
 const firstRequestDone = new Promise<void>((resolve) => (requestDone = resolve));
 
@@ -68,8 +70,15 @@ process.on('SIGTERM', exitAfterCleanup);
 // The kernel went away: nobody is left to show anything.
 process.on('disconnect', exitAfterCleanup);
 
+/** The frontend's comm messages whose handlers are still at work, by request id: an interrupt stops the wait. */
+const busyComms = new Map<number, () => void>();
+
 process.on('message', (message: ClientMessage) => {
-  if (message.type === 'interrupt') interrupts.requested(message.id);
+  if (message.type === 'interrupt') {
+    const stopComm = busyComms.get(message.id);
+    if (stopComm) stopComm();
+    else interrupts.requested(message.id);
+  }
   else if (message.type === 'inputReply') channel.inputReply(message);
   else if (message.type === 'execute') {
     // One cell at a time, in order.
@@ -95,8 +104,11 @@ async function answer(request: ClientRequest): Promise<void> {
         let outcome;
         try {
           // What the cell's comms send, even from a timer later, names this request as its origin.
-          outcome = await commOrigin.run(request.id, () => runner.execute(request.code, request.cellName, request.cwd, request.debugPath));
+          outcome = await runForOrigin(request.id, request.msgId, () =>
+            runner.execute(request.code, request.cellName, request.cwd, request.debugPath),
+          );
         } finally {
+          originEnded(request.id);
           interrupts.requestEnded();
         }
         channel.reply<'execute'>(request.id, outcome, true);
@@ -123,18 +135,39 @@ async function answer(request: ClientRequest): Promise<void> {
         channel.reply<'isComplete'>(request.id, answer, false);
         break;
       }
-      case 'comm':
-        commOrigin.run(request.id, () => {
+      case 'comm': {
+        const pending = runForOrigin(request.id, request.msgId, () => {
           try {
-            comms.receive(request.comm);
+            return comms.receive(request.comm);
           } catch (error) {
             // A handler's error is the cells' bug, shown like a stray one; the comm request itself is done.
-            console.error(`Error in a comm handler: ${(error as Error)?.stack ?? String(error)}`);
+            showHandlerError(error);
+            return [];
           }
         });
+        // A handler that returned a promise (a widget's async click handler) keeps the message busy until it
+        // settles, as a Python handler holds ipykernel: its outputs stay parented to the message the frontend sent.
+        // The kernel's interrupt stops its commands (sh, !, libc's async calls) and the wait.
+        if (pending.length > 0) {
+          const interrupted = new Promise<'interrupted'>((resolve) =>
+            busyComms.set(request.id, () => resolve(interruptBuiltins(COMM_SETTLE_LIMIT_MS).then(() => 'interrupted' as const))),
+          );
+          const settled = Promise.allSettled(pending).then((outcomes) => {
+            for (const outcome of outcomes) if (outcome.status === 'rejected') showHandlerError(outcome.reason);
+            return 'settled' as const;
+          });
+          if ((await Promise.race([settled, interrupted])) === 'interrupted') {
+            // Its commands have ended: the handler's own KeyboardInterrupt usually follows at once.
+            const after = await Promise.race([settled, new Promise<'busy'>((resolve) => setTimeout(() => resolve('busy'), 100))]);
+            if (after === 'busy') console.error('KeyboardInterrupt: the comm handler was interrupted; it goes on in the background');
+          }
+          busyComms.delete(request.id);
+        }
+        originEnded(request.id);
         // Fenced: what the handler printed or sent is delivered before the request ends.
         channel.reply<'comm'>(request.id, null, true);
         break;
+      }
       case 'openComms':
         channel.reply<'openComms'>(request.id, comms.list(request.targetName), false);
         break;
@@ -154,3 +187,7 @@ channel.ready();
 // The compiler and the language service load in their own thread once the first request is answered (or a few
 // seconds on, if it runs long): loading them takes more CPU than the first cell, which should not share it.
 checker.startWhen(Promise.race([firstRequestDone, new Promise((resolve) => setTimeout(resolve, CHECKER_START_LATEST_MS).unref())]));
+
+function showHandlerError(error: unknown): void {
+  console.error(`Error in a comm handler: ${(error as Error)?.stack ?? String(error)}`);
+}

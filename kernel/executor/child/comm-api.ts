@@ -10,7 +10,8 @@ export interface CommEvent {
   data: CommData;
 }
 
-type Listener = (message: CommEvent) => void;
+/** A listener may return a promise: the frontend's message counts as handled (busy) until it settles. */
+type Listener = (message: CommEvent) => unknown;
 
 /**
  * The request each piece of work runs for (a cell, or a frontend's comm
@@ -18,6 +19,31 @@ type Listener = (message: CommEvent) => void;
  * cells send is parented to what caused it.
  */
 export const commOrigin = new AsyncLocalStorage<number>();
+
+/**
+ * The requests in flight (a cell's execute_request, a frontend's comm
+ * message), by request id, with the msg_id their messages are parented to
+ * (none without a frontend, as under `sockbook run`).
+ */
+const originMsgIds = new Map<number, string | undefined>();
+
+/** Runs `work` for request `id`, whose messages the frontend sees parented to `msgId`. */
+export function runForOrigin<T>(id: number, msgId: string | undefined, work: () => T): T {
+  originMsgIds.set(id, msgId);
+  return commOrigin.run(id, work);
+}
+
+/** The request `id` is done: later work it started no longer has its msg_id. */
+export function originEnded(id: number): void {
+  originMsgIds.delete(id);
+}
+
+/** The request the current work runs for: whether it is still in flight, and its msg_id when it has one. */
+export function currentRequest(): { inFlight: boolean; msgId?: string } {
+  const origin = commOrigin.getStore();
+  if (origin === undefined || !originMsgIds.has(origin)) return { inFlight: false };
+  return { inFlight: true, msgId: originMsgIds.get(origin) };
+}
 
 /** One comm of the cells' side (what `comm.open` returns, and what a target's handler gets). */
 export class Comm {
@@ -34,10 +60,10 @@ export class Comm {
     return !this.open;
   }
 
-  /** Sends data to the frontend's side (comm_msg). */
-  send(data: CommData = {}): void {
+  /** Sends data to the frontend's side (comm_msg), with the message's metadata when given. */
+  send(data: CommData = {}, metadata?: CommData): void {
     if (!this.open) throw new Error(`comm ${this.id} (${this.targetName}) is closed`);
-    this.registry.emit({ kind: 'msg', commId: this.id, data: dataOf(data, 'send') });
+    this.registry.emit({ kind: 'msg', commId: this.id, data: dataOf(data, 'send'), ...(metadata ? { metadata: dataOf(metadata, 'send') } : {}) });
   }
 
   /** Closes the comm on both sides (comm_close); closing twice does nothing. */
@@ -56,17 +82,22 @@ export class Comm {
     return this;
   }
 
-  /** A message from the frontend's side. */
-  deliver(kind: 'msg' | 'close', data: CommData): void {
+  /** A message from the frontend's side; returns what the listeners returned that is still pending. */
+  deliver(kind: 'msg' | 'close', data: CommData): Promise<unknown>[] {
     if (kind === 'close') {
       this.open = false;
       this.registry.forget(this.id);
     }
-    for (const listener of this.listeners[kind]) listener({ commId: this.id, targetName: this.targetName, data });
+    const pending: Promise<unknown>[] = [];
+    for (const listener of this.listeners[kind]) {
+      const result = listener({ commId: this.id, targetName: this.targetName, data });
+      if (isPromise(result)) pending.push(result);
+    }
+    return pending;
   }
 }
 
-export type TargetHandler = (comm: Comm, message: CommEvent) => void;
+export type TargetHandler = (comm: Comm, message: CommEvent) => unknown;
 
 /** The comms of the executor's cells, and the targets frontends may open comms to. */
 export class CommRegistry {
@@ -83,13 +114,13 @@ export class CommRegistry {
     this.comms.delete(commId);
   }
 
-  /** Opens a comm to a target the frontend registered (comm_open). */
-  open(targetName: string, data: CommData = {}): Comm {
+  /** Opens a comm to a target the frontend registered (comm_open), with the message's metadata when given. */
+  open(targetName: string, data: CommData = {}, metadata?: CommData): Comm {
     if (typeof targetName !== 'string' || targetName === '') throw new TypeError('comm.open(target, data) takes the target name as a string');
     const comm = new Comm(this, randomUUID(), targetName);
     const copied = dataOf(data, 'open');
     this.comms.set(comm.id, comm);
-    this.emit({ kind: 'open', commId: comm.id, targetName, data: copied });
+    this.emit({ kind: 'open', commId: comm.id, targetName, data: copied, ...(metadata ? { metadata: dataOf(metadata, 'open') } : {}) });
     return comm;
   }
 
@@ -104,22 +135,27 @@ export class CommRegistry {
     this.targets.delete(targetName);
   }
 
-  /** A frontend's comm message. A comm opened to no registered target is closed at once, as the protocol asks. */
-  receive(message: CommMessage): void {
+  /**
+   * A frontend's comm message. A comm opened to no registered target is
+   * closed at once, as the protocol asks. Returns the promises the handlers
+   * returned (a widget's click handler that runs a program), so the message
+   * stays busy until they settle.
+   */
+  receive(message: CommMessage): Promise<unknown>[] {
     if (message.kind === 'open') {
       const handler = this.targets.get(message.targetName);
       if (!handler) {
         console.error(`comm: no target '${message.targetName}' is registered (comm.registerTarget); the comm is closed`);
         this.emit({ kind: 'close', commId: message.commId, data: {} });
-        return;
+        return [];
       }
       const comm = new Comm(this, message.commId, message.targetName);
       this.comms.set(comm.id, comm);
-      handler(comm, { commId: comm.id, targetName: comm.targetName, data: message.data });
-      return;
+      const result = handler(comm, { commId: comm.id, targetName: comm.targetName, data: message.data });
+      return isPromise(result) ? [result] : [];
     }
     // A message for a comm that is gone is dropped, as the protocol allows.
-    this.comms.get(message.commId)?.deliver(message.kind, message.data);
+    return this.comms.get(message.commId)?.deliver(message.kind, message.data) ?? [];
   }
 
   list(targetName?: string): OpenComm[] {
@@ -149,4 +185,8 @@ function dataOf(data: unknown, what: string): CommData {
     throw new TypeError(`comm ${what}: data must be a plain object such as { value: 1 }, got ${Array.isArray(data) ? 'an array' : typeof data}`);
   }
   return jsonCopy(data) as CommData;
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -95,8 +95,14 @@ export class ExecutorClient {
   private nextId = 0;
   private cellCount = 0;
   private cellQueue: Promise<unknown> = Promise.resolve();
-  /** Where output goes: the running cell's sink, else the last cell's (output of background work). */
+  /**
+   * Where output goes: the running cell's sink, else the sink of the
+   * frontend's comm message being handled, else the last cell's (output of
+   * background work).
+   */
   private sink: OutputSink | undefined;
+  /** The sink of the cell running now, if one is. */
+  private cellSink: OutputSink | undefined;
   private allowStdin = false;
   private readonly interruptGraceMs: number;
   private diedWhileIdle: string | undefined;
@@ -153,20 +159,43 @@ export class ExecutorClient {
 
   /**
    * A frontend's comm message for the cells' comms. The comm messages it
-   * causes go to `sink`. False when no executor runs (so no comm or target
-   * of the cells exists).
+   * causes go to `sink`; `interrupt` stops the handlers' commands and the
+   * wait for them. False when no executor runs (so no comm or target of the
+   * cells exists).
    */
-  async handleComm(comm: CommMessage, sink: OutputSink): Promise<boolean> {
+  async handleComm(comm: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<boolean> {
     const executor = this.executor;
     if (!executor) return false;
     let id: number | undefined;
+    const onAbort = () => {
+      if (id !== undefined) this.post(executor, { type: 'interrupt', id });
+    };
+    interrupt?.addEventListener('abort', onAbort, { once: true });
+    // With no cell running, what the handler prints is parented to the comm message, as ipykernel does;
+    // so a widget's Output can capture it (the frontend routes outputs by their parent's msg_id).
+    const previous = this.sink;
+    const previousCap = this.outputCap;
+    // Its own output cap too: the last cell's, perhaps already full, would hide what the handler prints.
+    const commCap = new OutputCap();
+    if (!this.cellSink) {
+      this.sink = sink;
+      this.outputCap = commCap;
+    }
     try {
-      await this.send<'comm'>(executor, { type: 'comm', comm }, () => null, (requestId) => {
+      await this.send<'comm'>(executor, { type: 'comm', comm, msgId: sink.parentMsgId }, () => null, (requestId) => {
         id = requestId;
         this.originSinks.set(requestId, sink);
       });
     } finally {
+      interrupt?.removeEventListener('abort', onAbort);
       if (id !== undefined) this.originSinks.delete(id);
+      if (this.sink === sink && !this.cellSink) this.sink = previous;
+      if (this.outputCap === commCap) {
+        const cut = commCap.note();
+        if (cut) showAnnotation(sink, 'output-cut', cut);
+        this.outputCap = previousCap;
+      }
+      commCap.close();
     }
     return true;
   }
@@ -211,6 +240,7 @@ export class ExecutorClient {
     if (interrupt.aborted) return interruptOutcome(INTERRUPTED_BEFORE_START);
     const executor = this.ensureExecutor(opts.cwd);
     this.sink = sink;
+    this.cellSink = sink;
     if (this.diedWhileIdle) {
       showAnnotation(sink, 'notice', this.diedWhileIdle);
       this.diedWhileIdle = undefined;
@@ -239,7 +269,14 @@ export class ExecutorClient {
       executor.phase = 'starting';
       return await this.send<'execute'>(
         executor,
-        { type: 'execute', code, cellName, cwd: opts.cwd, ...(opts.debugPath === undefined ? {} : { debugPath: opts.debugPath }) },
+        {
+          type: 'execute',
+          code,
+          cellName,
+          cwd: opts.cwd,
+          msgId: sink.parentMsgId,
+          ...(opts.debugPath === undefined ? {} : { debugPath: opts.debugPath }),
+        },
         (loss) => (loss.interrupted ? interruptOutcome(loss.reason) : errorOutcome('ExecutorDied', loss.reason)),
         (id) => {
           requestId = id;
@@ -247,6 +284,7 @@ export class ExecutorClient {
         },
       );
     } finally {
+      if (this.cellSink === sink) this.cellSink = undefined;
       if (requestId !== undefined) this.originSinks.delete(requestId);
       const cut = this.outputCap.note();
       if (cut) showAnnotation(sink, 'output-cut', cut);

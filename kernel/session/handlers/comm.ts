@@ -29,7 +29,8 @@ function sinkFor(request: Request, kernel: KernelContext): IopubSink {
 
 async function toInterpreter(request: Request, kernel: KernelContext, message: CommMessage): Promise<void> {
   if (kernel.interpreter.onComm) {
-    await kernel.interpreter.onComm(message, sinkFor(request, kernel));
+    // A handler may run a while (a click that runs a program): the kernel's interrupt reaches it as it reaches a cell.
+    await kernel.interpreter.onComm(message, sinkFor(request, kernel), kernel.beginCell());
     return;
   }
   if (message.kind === 'open') {

@@ -6,6 +6,7 @@ import type { ExecutorClient } from '../executor/host/client';
 import type * as ExecutorHost from '../executor/host/client';
 import type * as CodeHelp from '../help/code-help';
 import type * as HelpCell from '../help/help-cell';
+import type * as PromptHelp from '../help/prompt-typescript-help';
 import type * as SystemViews from '../views/system-views';
 import type * as Registry from '../runner/registry';
 import type * as RunnerShutdown from '../runner/shutdown';
@@ -36,6 +37,7 @@ const markdown = lazy(() => require('../display/markdown') as typeof Markdown);
 const executorHost = lazy(() => require('../executor/host/client') as typeof ExecutorHost);
 const codeHelp = lazy(() => require('../help/code-help') as typeof CodeHelp);
 const helpCell = lazy(() => require('../help/help-cell') as typeof HelpCell);
+const promptHelp = lazy(() => require('../help/prompt-typescript-help') as typeof PromptHelp);
 const systemViews = lazy(() => require('../views/system-views') as typeof SystemViews);
 const registry = lazy(() => require('../runner/registry') as typeof Registry);
 const runnerShutdown = lazy(() => require('../runner/shutdown') as typeof RunnerShutdown);
@@ -74,6 +76,8 @@ export class CellInterpreter implements Interpreter {
   /** The commands' environment when variables are added to it; else they inherit the kernel's. */
   private readonly commandEnv: NodeJS.ProcessEnv | undefined;
   private readonly planner = new CellPlanner(planCells);
+  /** The TypeScript cells run since the start (or restart): their top-level names complete before the checker is loaded. */
+  private typescriptCells: string[] = [];
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
@@ -96,11 +100,24 @@ export class CellInterpreter implements Interpreter {
     }, WARM_UP_DELAY_MS).unref();
   }
 
-  /** C cells are completed and explained from the C library alone: the executor is asked (and started) only for TypeScript. */
-  private readonly typescriptHelp: CodeHelp.TypeScriptHelp = {
-    complete: (code, cursorPos) => this.executor.complete(code, cursorPos),
-    inspect: (code, cursorPos, detailLevel) => this.executor.inspect(code, cursorPos, detailLevel),
-  };
+  /**
+   * C cells are completed and explained from the C library alone: the executor is asked (and started) only for TypeScript.
+   * TypeScript help answers from the kernel's completion table while the executor's checker loads.
+   */
+  private typescriptHelpFor: CodeHelp.TypeScriptHelp | undefined;
+
+  private get typescriptHelp(): CodeHelp.TypeScriptHelp {
+    this.typescriptHelpFor ??= promptHelp().promptTypeScriptHelp(
+      {
+        complete: (code, cursorPos) => this.executor.complete(code, cursorPos),
+        inspect: (code, cursorPos, detailLevel) => this.executor.inspect(code, cursorPos, detailLevel),
+        checkerLoaded: () => this.executor.checkerLoaded(),
+      },
+      () => this.typescriptCells,
+      this.options.log,
+    );
+    return this.typescriptHelpFor;
+  }
 
   private get executor(): ExecutorClient {
     this.executorClient ??= new (executorHost().ExecutorClient)({ env: this.options.env });
@@ -135,6 +152,7 @@ export class CellInterpreter implements Interpreter {
         // The help modules (man pages, groff) are read only when a cell asks for help.
         const help = helpRequest(plan.code);
         if (help) return helpCell().answerHelp(help, sink, this.typescriptHelp);
+        this.typescriptCells.push(plan.code);
         // One executor, one global scope: the client queues TypeScript cells, so a cell from another shell waits its turn.
         return this.executor.execute(plan.code, sink, interrupt, {
           allowStdin: request.allowStdin,
@@ -261,6 +279,7 @@ export class CellInterpreter implements Interpreter {
     await Promise.allSettled([runnerShutdown().shutdownRunner()]);
     if (restart) {
       this.dialect = 'union'; // the magics go with the restart, as in IPython; the setup cell chooses again
+      this.typescriptCells = [];
       this.options.log('restarting: every process of this kernel was ended');
     }
   }

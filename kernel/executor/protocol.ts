@@ -36,7 +36,9 @@ export type ClientRequest =
   | { type: 'isComplete'; id: number; code: string }
   /** A frontend's comm message, for the comm or target the cells registered. */
   | { type: 'comm'; id: number; comm: CommMessage }
-  | { type: 'openComms'; id: number; targetName?: string };
+  | { type: 'openComms'; id: number; targetName?: string }
+  /** Whether the type checker is loaded now (the kernel answers help itself while it is not). */
+  | { type: 'checkerState'; id: number };
 
 /** The reply each request type gets. */
 export interface ReplyTypes {
@@ -47,6 +49,7 @@ export interface ReplyTypes {
   isComplete: Completeness;
   comm: null;
   openComms: OpenComm[];
+  checkerState: boolean;
 }
 
 export type InputReply =

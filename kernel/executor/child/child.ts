@@ -132,6 +132,9 @@ async function answer(request: ClientRequest): Promise<void> {
         // Fenced: what the handler printed or sent is delivered before the request ends.
         channel.reply<'comm'>(request.id, null, true);
         break;
+      case 'checkerState':
+        channel.reply<'checkerState'>(request.id, checker.loaded, false);
+        break;
       case 'openComms':
         channel.reply<'openComms'>(request.id, comms.list(request.targetName), false);
         break;

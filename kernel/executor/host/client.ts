@@ -140,6 +140,13 @@ export class ExecutorClient {
     return this.request<'inspect'>({ type: 'inspect', code, cursorPos, detailLevel }, () => ({ found: false, data: {} }));
   }
 
+  /** Whether the executor's type checker is loaded now; false when no executor runs (nothing is started for this). */
+  checkerLoaded(): Promise<boolean> {
+    const executor = this.executor;
+    if (!executor) return Promise.resolve(false);
+    return this.send<'checkerState'>(executor, { type: 'checkerState' }, () => false);
+  }
+
   isComplete(code: string): Promise<Completeness> {
     return this.request<'isComplete'>({ type: 'isComplete', code }, () => ({ status: 'unknown' }));
   }

@@ -111,7 +111,7 @@ export class CellInterpreter implements Interpreter {
       {
         complete: (code, cursorPos) => this.executor.complete(code, cursorPos),
         inspect: (code, cursorPos, detailLevel) => this.executor.inspect(code, cursorPos, detailLevel),
-        checkerLoaded: () => this.executor.checkerLoaded(),
+        checkerLoaded: () => this.executorClient?.checkerLoaded === true,
       },
       () => this.typescriptCells,
       this.options.log,

@@ -36,9 +36,7 @@ export type ClientRequest =
   | { type: 'isComplete'; id: number; code: string }
   /** A frontend's comm message, for the comm or target the cells registered. */
   | { type: 'comm'; id: number; comm: CommMessage }
-  | { type: 'openComms'; id: number; targetName?: string }
-  /** Whether the type checker is loaded now (the kernel answers help itself while it is not). */
-  | { type: 'checkerState'; id: number };
+  | { type: 'openComms'; id: number; targetName?: string };
 
 /** The reply each request type gets. */
 export interface ReplyTypes {
@@ -49,7 +47,6 @@ export interface ReplyTypes {
   isComplete: Completeness;
   comm: null;
   openComms: OpenComm[];
-  checkerState: boolean;
 }
 
 export type InputReply =
@@ -87,4 +84,6 @@ export type ChildMessage =
   | { type: 'reply'; id: number; fence?: number; result: ReplyTypes[keyof ReplyTypes] }
   | { type: 'failed'; id: number; message: string }
   | InterruptSeen
-  | PhaseChange;
+  | PhaseChange
+  /** The type checker was loaded or unloaded: while it is not loaded, the kernel answers completion from its own table. */
+  | { type: 'checker'; loaded: boolean };

@@ -38,6 +38,7 @@ const sleeps = new SleepTimers();
 const checker = new Checker(builtinDeclarations(libcSourceModule()));
 const interrupts = new ChildInterruptPolicy({ channel, sleeps, interruptBuiltins });
 const runner = new CellRunner(channel, checker, interrupts);
+checker.onLoadedChange = (loaded) => channel.checkerLoaded(loaded);
 const comms = new CommRegistry(({ origin, comm }) => channel.emit({ kind: 'comm', origin, comm }));
 let cells: Promise<unknown> = Promise.resolve();
 
@@ -131,9 +132,6 @@ async function answer(request: ClientRequest): Promise<void> {
         });
         // Fenced: what the handler printed or sent is delivered before the request ends.
         channel.reply<'comm'>(request.id, null, true);
-        break;
-      case 'checkerState':
-        channel.reply<'checkerState'>(request.id, checker.loaded, false);
         break;
       case 'openComms':
         channel.reply<'openComms'>(request.id, comms.list(request.targetName), false);

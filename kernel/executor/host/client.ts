@@ -58,6 +58,8 @@ interface Executor {
   phase: CellPhase;
   /** The interrupt policy of the running cell, told what the child reports. */
   interrupts?: CellInterruptPolicy;
+  /** Whether its type checker is loaded, as the child last said. */
+  checkerLoaded?: boolean;
 }
 
 const CHILD_SCRIPT = path.join(__dirname, '..', 'child', 'child.js');
@@ -140,11 +142,9 @@ export class ExecutorClient {
     return this.request<'inspect'>({ type: 'inspect', code, cursorPos, detailLevel }, () => ({ found: false, data: {} }));
   }
 
-  /** Whether the executor's type checker is loaded now; false when no executor runs (nothing is started for this). */
-  checkerLoaded(): Promise<boolean> {
-    const executor = this.executor;
-    if (!executor) return Promise.resolve(false);
-    return this.send<'checkerState'>(executor, { type: 'checkerState' }, () => false);
+  /** Whether the executor's type checker is loaded now, as the executor last said; false when no executor runs. */
+  get checkerLoaded(): boolean {
+    return this.executor?.checkerLoaded === true;
   }
 
   isComplete(code: string): Promise<Completeness> {
@@ -316,6 +316,9 @@ export class ExecutorClient {
   private received(executor: Executor, message: ChildMessage): void {
     switch (message.type) {
       case 'ready':
+        return;
+      case 'checker':
+        executor.checkerLoaded = message.loaded;
         return;
       case 'interruptSeen':
         executor.interrupts?.interruptSeen();

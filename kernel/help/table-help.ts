@@ -13,6 +13,11 @@ import { tokenize } from './typescript-tokens';
 /** Kinds that name only a type: not offered where a statement or an expression is typed, as the language service does. */
 const TYPE_ONLY_KINDS = new Set(['interface', 'type']);
 
+/** After these the name typed is a new one (`const na|`). */
+const NEW_NAME_AFTER = new Set(['const', 'let', 'var', 'function', 'class', 'interface', 'type', 'enum', 'namespace', 'module']);
+/** After these a type is typed (`x: Sock|`, `as`, `extends`), which the table does not hold. */
+const TYPE_AFTER = new Set([':', 'as', 'satisfies', 'implements', 'extends', 'keyof', 'infer', 'is', '<']);
+
 /** `a.b.` just before `at` (spaces allowed around the dots): the object path, or undefined when the text there is not one. */
 function objectPathBefore(code: string, at: number): string[] | undefined {
   const before = code.slice(0, at);
@@ -47,6 +52,12 @@ export class TableHelp {
     const prefix = prefixAtCursor(code, cursor);
     if (/^[0-9]/.test(prefix.word)) return undefined;
     const path = objectPathBefore(code, prefix.start);
+    const previous = tokenize(code.slice(0, prefix.start)).tokens.at(-1);
+    // A name being declared: the language service suggests nothing there.
+    if (path === undefined && previous && NEW_NAME_AFTER.has(previous.text)) return { matches: [], cursorStart: prefix.start, cursorEnd: prefix.end, metadata: { _jupyter_types_experimental: [] } };
+    // A type, or what a module exports: the table has only values.
+    if (path === undefined && previous && TYPE_AFTER.has(previous.text)) return undefined;
+    if (/^\s*(import|export)\b/.test(code.slice(code.lastIndexOf('\n', prefix.start - 1) + 1, prefix.start))) return undefined;
     let entries: TableEntry[];
     if (path === undefined) {
       // The word being typed is not a declaration of itself.

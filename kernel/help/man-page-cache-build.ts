@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     writeFileSync(storedPageFile(name), JSON.stringify(record));
     stored++;
   }
-  writeFileSync(STAMP, '');
+  // None found (manpages-dev or groff not installed yet): the next build tries again.
+  if (stored > 0) writeFileSync(STAMP, '');
   console.log(`manual pages laid out for the first Shift-Tab: ${stored} of ${names.size} libc names`);
 }
 

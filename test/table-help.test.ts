@@ -34,7 +34,7 @@ describe('the completion table answers as the language service does', function (
     for (const cell of cells) language.addCell(cell);
   });
 
-  for (const code of ['libc.', 'libc.epoll_', 'x = libc.  SOCK_', 'display.', 'display.h', 'comm.', 'libc.constants.EPOLL', 'console.', 'Math.', 'process.', '', 'h', 'se', 'await sl', 'if (hits > 0) { Con']) {
+  for (const code of ['libc.', 'libc.epoll_', 'x = libc.  SOCK_', 'export const fd = libc.sock', 'display.', 'display.h', 'comm.', 'libc.constants.EPOLL', 'console.', 'Math.', 'process.', '', 'h', 'se', 'await sl', 'if (hits > 0) { Con']) {
     it(`completes ${JSON.stringify(code)} as the checker does`, () => {
       const ours = table.complete(code, code.length, cells);
       assert.ok(ours, 'the table answers');

@@ -57,7 +57,7 @@ export class TableHelp {
     if (path === undefined && previous && NEW_NAME_AFTER.has(previous.text)) return { matches: [], cursorStart: prefix.start, cursorEnd: prefix.end, metadata: { _jupyter_types_experimental: [] } };
     // A type, or what a module exports: the table has only values.
     if (path === undefined && previous && TYPE_AFTER.has(previous.text)) return undefined;
-    if (/^\s*(import|export)\b/.test(code.slice(code.lastIndexOf('\n', prefix.start - 1) + 1, prefix.start))) return undefined;
+    if (/^\s*import\b/.test(code.slice(code.lastIndexOf('\n', prefix.start - 1) + 1, prefix.start))) return undefined;
     let entries: TableEntry[];
     if (path === undefined) {
       // The word being typed is not a declaration of itself.

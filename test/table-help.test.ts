@@ -60,6 +60,9 @@ describe('the completion table answers as the language service does', function (
     const declared = table.complete('const ser', 'const ser'.length, cells);
     assert.deepEqual(declared?.matches, []);
     assert.deepEqual(language.complete('const ser', 'const ser'.length).matches, []);
+    // A cell too long to read on the kernel's event loop.
+    const long = `${'// filler\n'.repeat(7000)}libc.`;
+    assert.equal(table.complete(long, long.length, cells), undefined);
     // A cell that declares its own `libc` shadows the built-in.
     assert.equal(table.complete('libc.', 5, [...cells, 'const libc = { mine: 1 };']), undefined);
   });

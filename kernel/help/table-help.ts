@@ -10,6 +10,12 @@ import type { CompletionTable, TableEntry } from './completion-table';
 import { prefixAtCursor, wordAtCursor } from './cursor-word';
 import { tokenize } from './typescript-tokens';
 
+/**
+ * Cells longer than this are not read here (a 1 MB cell would hold up the kernel's event loop): the checker
+ * answers in them, and their names are not offered before it is loaded. The same bound as the cell planner's.
+ */
+const MAX_CELL_LENGTH = 64 * 1024;
+
 /** Kinds that name only a type: not offered where a statement or an expression is typed, as the language service does. */
 const TYPE_ONLY_KINDS = new Set(['interface', 'type']);
 
@@ -48,6 +54,7 @@ export class TableHelp {
    * checker. `cells` are the TypeScript cells run so far, oldest first.
    */
   complete(code: string, cursor: number, cells: readonly string[]): CompletionResult | undefined {
+    if (code.length > MAX_CELL_LENGTH) return undefined;
     if (!inCode(code, cursor) || onMagicLine(code, cursor)) return undefined;
     const prefix = prefixAtCursor(code, cursor);
     if (/^[0-9]/.test(prefix.word)) return undefined;
@@ -85,6 +92,7 @@ export class TableHelp {
 
   /** The type and documentation of the name at the cursor, or undefined when the answer needs the checker. */
   inspect(code: string, cursor: number, cells: readonly string[]): InspectionResult | undefined {
+    if (code.length > MAX_CELL_LENGTH) return undefined;
     if (!inCode(code, cursor) || onMagicLine(code, cursor)) return undefined;
     const word = wordAtCursor(code, cursor);
     if (!word) return undefined;
@@ -122,7 +130,7 @@ export class TableHelp {
   private declarationsOf(cell: string): Declaration[] {
     let found = this.parsed.get(cell);
     if (!found) {
-      found = topLevelDeclarations(cell);
+      found = cell.length > MAX_CELL_LENGTH ? [] : topLevelDeclarations(cell);
       if (this.parsed.size > 256) this.parsed.clear();
       this.parsed.set(cell, found);
     }

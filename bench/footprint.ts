@@ -4,7 +4,7 @@
  * after kernel_info, and after one small cell in the kernel's language
  * (sockbook: the TypeScript `const x = 1 + 1; x`, which starts the executor;
  * ipykernel: the Python `x = 1 + 1; x`), and again after a completion and a
- * second cell (sockbook's completion waits for its type checker, so this is
+ * second cell (sockbook's completion of a member of the cell's value waits for its type checker, so this is
  * the tree with the checker loaded; ipykernel's loads jedi). A fresh kernel per run; in each run
  * one sockbook and one ipykernel are measured side by side (a Node and a Python
  * process share next to no pages, so neither changes the other's PSS).
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const ours: Footprint[] = [];
   const peer: Footprint[] = [];
   for (let i = 0; i < warmup + rounds; i++) {
-    const [a, b] = await Promise.all([measure(undefined, 'const x = 1 + 1; x', 'Math.ma', 'const y = x * 2; y'),
+    const [a, b] = await Promise.all([measure(undefined, 'const x = 1 + 1; x', 'x.toFi', 'const y = x * 2; y'),
       measure(IPYKERNEL, 'x = 1 + 1; x', 'import math; math.fl', 'y = x * 2; y'),]);
     if (i >= warmup) {
       ours.push(a);

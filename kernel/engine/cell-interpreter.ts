@@ -6,6 +6,7 @@ import type { ExecutorClient } from '../executor/host/client';
 import type * as ExecutorHost from '../executor/host/client';
 import type * as CodeHelp from '../help/code-help';
 import type * as HelpCell from '../help/help-cell';
+import type * as PromptHelp from '../help/prompt-typescript-help';
 import type * as SystemViews from '../views/system-views';
 import type * as PictureMagics from './picture-magics';
 import type * as Registry from '../runner/registry';
@@ -40,6 +41,7 @@ const markdown = lazy(() => require('../display/markdown') as typeof Markdown);
 const executorHost = lazy(() => require('../executor/host/client') as typeof ExecutorHost);
 const codeHelp = lazy(() => require('../help/code-help') as typeof CodeHelp);
 const helpCell = lazy(() => require('../help/help-cell') as typeof HelpCell);
+const promptHelp = lazy(() => require('../help/prompt-typescript-help') as typeof PromptHelp);
 const systemViews = lazy(() => require('../views/system-views') as typeof SystemViews);
 // The picture magics load Graphviz and vega (on a thread of their own) only when one runs.
 const pictureMagics = lazy(() => require('./picture-magics') as typeof PictureMagics);
@@ -99,6 +101,8 @@ export class CellInterpreter implements Interpreter {
   /** Made by the first debug_request; until then the debugger costs nothing. */
   private kernelDebugger: Debugger.KernelDebugger | undefined;
   readonly hasDebugger = true;
+  /** The TypeScript cells run since the start (or restart): their top-level names complete before the checker is loaded. */
+  private typescriptCells: string[] = [];
 
   constructor(private readonly options: InterpreterOptions) {
     this.cwd = options.cwd ?? process.cwd();
@@ -121,11 +125,24 @@ export class CellInterpreter implements Interpreter {
     }, WARM_UP_DELAY_MS).unref();
   }
 
-  /** C cells are completed and explained from the C library alone: the executor is asked (and started) only for TypeScript. */
-  private readonly typescriptHelp: CodeHelp.TypeScriptHelp = {
-    complete: (code, cursorPos) => this.executor.complete(code, cursorPos),
-    inspect: (code, cursorPos, detailLevel) => this.executor.inspect(code, cursorPos, detailLevel),
-  };
+  /**
+   * C cells are completed and explained from the C library alone: the executor is asked (and started) only for TypeScript.
+   * TypeScript help answers from the kernel's completion table while the executor's checker loads.
+   */
+  private typescriptHelpFor: CodeHelp.TypeScriptHelp | undefined;
+
+  private get typescriptHelp(): CodeHelp.TypeScriptHelp {
+    this.typescriptHelpFor ??= promptHelp().promptTypeScriptHelp(
+      {
+        complete: (code, cursorPos) => this.executor.complete(code, cursorPos),
+        inspect: (code, cursorPos, detailLevel) => this.executor.inspect(code, cursorPos, detailLevel),
+        checkerLoaded: () => this.executorClient?.checkerLoaded === true,
+      },
+      () => this.typescriptCells,
+      this.options.log,
+    );
+    return this.typescriptHelpFor;
+  }
 
   private get executor(): ExecutorClient {
     this.executorClient ??= new (executorHost().ExecutorClient)({ env: this.options.env });
@@ -171,6 +188,7 @@ export class CellInterpreter implements Interpreter {
         // The help modules (man pages, groff) are read only when a cell asks for help.
         const help = helpRequest(plan.code);
         if (help) return helpCell().answerHelp(help, sink, this.typescriptHelp);
+        this.typescriptCells.push(plan.code);
         // While the debugger is started the cell runs as the file JupyterLab computes from the cell's code.
         const debugPath = await this.kernelDebugger?.typeScriptCell(request.code);
         const onInterrupt = () => this.kernelDebugger?.interrupted();
@@ -358,6 +376,7 @@ export class CellInterpreter implements Interpreter {
     await Promise.allSettled([runnerShutdown().shutdownRunner()]);
     if (restart) {
       this.dialect = 'union'; // the magics go with the restart, as in IPython; the setup cell chooses again
+      this.typescriptCells = [];
       this.options.log('restarting: every process of this kernel was ended');
     }
   }

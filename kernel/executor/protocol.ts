@@ -92,4 +92,6 @@ export type ChildMessage =
   | { type: 'reply'; id: number; fence?: number; result: ReplyTypes[keyof ReplyTypes] }
   | { type: 'failed'; id: number; message: string }
   | InterruptSeen
-  | PhaseChange;
+  | PhaseChange
+  /** The type checker was loaded or unloaded: while it is not loaded, the kernel answers completion from its own table. */
+  | { type: 'checker'; loaded: boolean };

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { renderManPage, type RenderedPage } from './groff-page';
+import { readStoredPage } from './man-page-cache';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -66,6 +67,11 @@ export function findManPage(name: string): Promise<ManPage | undefined> {
 }
 
 async function loadManPage(name: string): Promise<ManPage | undefined> {
+  // Laid out at build time from the system's pages (another man directory is always read live).
+  if (process.env.SOCKBOOK_MAN_DIR === undefined) {
+    const stored = await readStoredPage(name);
+    if (stored) return stored;
+  }
   for (const section of SECTIONS) {
     const directory = `man${section.replace(/\D.*$/, '')}`;
     let source = await readSource(path.join(manRoot(), directory, `${name}.${section}`));

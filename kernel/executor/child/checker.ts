@@ -32,6 +32,8 @@ export class Checker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private loadedFlag = false;
+  /** Called when the thread has loaded the compiler, and when it ends. */
+  onLoadedChange: (loaded: boolean) => void = () => undefined;
   /** Cells whose declarations the service knows, so a new thread can learn them again. */
   private readonly cells: string[] = [];
   /** Whether the thread's start waits for startWhen's gate. */
@@ -84,9 +86,15 @@ export class Checker {
     this.idleTimer = setTimeout(() => {
       if (this.worker !== worker || this.pending.size > 0) return;
       this.worker = undefined;
-      this.loadedFlag = false;
+      this.setLoaded(false);
       void worker.terminate();
     }, IDLE_SECONDS * 1000).unref();
+  }
+
+  private setLoaded(loaded: boolean): void {
+    if (this.loadedFlag === loaded) return;
+    this.loadedFlag = loaded;
+    this.onLoadedChange(loaded);
   }
 
   private thread(): Worker {
@@ -97,7 +105,7 @@ export class Checker {
     worker.unref();
     worker.on('message', (message: CheckerMessage) => {
       if (message.type === 'loaded') {
-        this.loadedFlag = true;
+        this.setLoaded(true);
         this.armIdleTimer(worker);
         return;
       }
@@ -110,7 +118,7 @@ export class Checker {
     const ended = (reason: string) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      this.loadedFlag = false;
+      this.setLoaded(false);
       for (const pending of this.pending.values()) pending.reject(new Error(reason));
       this.pending.clear();
     };

@@ -32,6 +32,11 @@ export class ChildChannel {
     this.send({ type: 'ready' });
   }
 
+  /** Tells the kernel whether the type checker is loaded now. */
+  checkerLoaded(loaded: boolean): void {
+    this.send({ type: 'checker', loaded });
+  }
+
   interruptSeen(): void {
     this.send({ type: 'interruptSeen' });
   }

@@ -41,6 +41,7 @@ const sleeps = new SleepTimers();
 const checker = new Checker(builtinDeclarations(libcSourceModule()));
 const interrupts = new ChildInterruptPolicy({ channel, sleeps, interruptBuiltins });
 const runner = new CellRunner(channel, checker, interrupts);
+checker.onLoadedChange = (loaded) => channel.checkerLoaded(loaded);
 const comms = new CommRegistry(({ origin, comm }) => channel.emit({ kind: 'comm', origin, comm }));
 let cells: Promise<unknown> = Promise.resolve();
 

@@ -60,6 +60,8 @@ interface Executor {
   phase: CellPhase;
   /** The interrupt policy of the running cell, told what the child reports. */
   interrupts?: CellInterruptPolicy;
+  /** Whether its type checker is loaded, as the child last said. */
+  checkerLoaded?: boolean;
 }
 
 const CHILD_SCRIPT = path.join(__dirname, '..', 'child', 'child.js');
@@ -146,6 +148,11 @@ export class ExecutorClient {
 
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectionResult> {
     return this.request<'inspect'>({ type: 'inspect', code, cursorPos, detailLevel }, () => ({ found: false, data: {} }));
+  }
+
+  /** Whether the executor's type checker is loaded now, as the executor last said; false when no executor runs. */
+  get checkerLoaded(): boolean {
+    return this.executor?.checkerLoaded === true;
   }
 
   isComplete(code: string): Promise<Completeness> {
@@ -369,6 +376,9 @@ export class ExecutorClient {
   private received(executor: Executor, message: ChildMessage): void {
     switch (message.type) {
       case 'ready':
+        return;
+      case 'checker':
+        executor.checkerLoaded = message.loaded;
         return;
       case 'interruptSeen':
         executor.interrupts?.interruptSeen();

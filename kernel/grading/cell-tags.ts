@@ -1,4 +1,4 @@
-import type { Cell } from '../cli/nbformat';
+import type { Cell } from '../notebook/nbformat';
 
 /** Cell tags as Jupyter tools (nbclient, papermill) read them. */
 export const TAG = {

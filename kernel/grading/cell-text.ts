@@ -1,5 +1,5 @@
-import type { CodeCell } from '../cli/nbformat';
-import { joinSource } from '../cli/nbformat';
+import type { CodeCell } from '../notebook/nbformat';
+import { joinSource } from '../notebook/nbformat';
 
 /** The first line worth showing: the first non-blank one, trimmed. */
 export function firstLine(code: string, max = 80): string {

@@ -1,6 +1,6 @@
-import type { CodeCell, Notebook } from '../cli/nbformat';
-import { joinSource } from '../cli/nbformat';
-import { DisplayRegistry, NotebookSink } from '../cli/notebook-sink';
+import type { CodeCell, Notebook } from '../notebook/nbformat';
+import { joinSource } from '../notebook/nbformat';
+import { DisplayRegistry, NotebookSink } from '../notebook/notebook-sink';
 import { gradedCell, hasTag, TAG } from './cell-tags';
 import { firstLine, outputText } from './cell-text';
 import type { CellRunner } from './cell-runner';

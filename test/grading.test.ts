@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
@@ -301,6 +301,103 @@ describe('sockbook run as a grading engine', function () {
     assert.ok(Number(forks[1]) <= 64 && Number(forks[2]) > 0, `the pids cgroup (SOCKBOOK_MAX_PROCS=64) stopped the fork bomb: ${forks[0]}`);
     assert.ok(wall < 400, `graded in ${wall} s`);
   });
+
+  /** One folder of submissions, as a teacher collects them: subs/STUDENT.ipynb, each with its own srv.c and srv.exe. */
+  function oneFolderHomework(solution: string): TestNotebookCell[] {
+    return [
+      // What the run finds in its working directory before it builds anything.
+      { source: '!ls -A' },
+      { source: serverSource(solution).replace(/server\.(c|exe)/g, 'srv.$1') },
+      {
+        source: `// test: the server answers in upper case
+import * as net from 'node:net';
+const server = launch(\`./srv.exe 31008 ${marker}\`);
+const ask = (): Promise<string> => new Promise((resolve, reject) => {
+  const socket = net.connect(31008, '127.0.0.1', () => socket.end('hello, socket\\n'));
+  let got = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => (got += d));
+  socket.on('end', () => resolve(got));
+  socket.on('error', reject);
+});
+let reply: string | undefined;
+for (let attempt = 1; reply === undefined; attempt++) {
+  try {
+    reply = await ask();
+  } catch (error) {
+    if (attempt === 20) throw new Error(\`the server is not reachable: \${error}\`);
+    await sleep(100);
+  }
+}
+await server.wait();
+if (reply !== 'HELLO, SOCKET\\n') throw new Error(\`expected "HELLO, SOCKET\\\\n", got \${JSON.stringify(reply)}\`);`,
+        grade: { id: 'uppercase', points: 2 },
+      },
+    ];
+  }
+
+  type SavedNotebook = { cells: { source: string[]; metadata: Record<string, unknown>; outputs: { output_type: string; text?: string[]; ename?: string; data?: Record<string, string[]> }[] }[] };
+  const cellText = (nb: SavedNotebook, i: number) => nb.cells[i].outputs.map((o) => (o.text ?? o.data?.['text/plain'] ?? []).join('')).join('');
+
+  for (const jobs of [2, 1]) {
+    it(`grades four submissions kept in ONE folder with --jobs ${jobs}: each in a private copy of the folder, none sees another's files`, async () => {
+      const subs = path.join(scratch, `one-folder-${jobs}`, 'subs');
+      const students: Record<string, string> = { good: 'correct', wrong: 'wrong-output', hang: 'never-returns', forkbomb: 'fork-bomb' };
+      // The fork bomb runs last: in a shared folder it would find the good server's srv.exe.
+      const order = ['good', 'wrong', 'hang', 'forkbomb'];
+      const notebooks = order.map((student) => {
+        const file = path.join(subs, `${student}.ipynb`);
+        writeNotebook(file, oneFolderHomework(SUBMISSIONS[students[student]]));
+        return file;
+      });
+      writeFileSync(path.join(subs, 'README.txt'), 'the assignment\n');
+      const before = readdirSync(subs).sort();
+      // The results go inside the submissions' folder: a run must not see the others' results either.
+      const outDir = path.join(subs, 'graded');
+      const { code, stdout, stderr } = await runCommand(
+        process.execPath,
+        [sockbook, 'run', ...notebooks, '--out-dir', outDir, '--jobs', String(jobs), '--isolate', 'net,tmp', '--cell-timeout', '5', '--strict', '--junit', '--results'],
+        { env: env(), cwd: scratch, timeoutMs: 540000 },
+      );
+      const all = `${stdout}\n${stderr}`;
+      assert.equal(code, 3, `the worst verdict is the timeout (exit 3)\n${all}`);
+      assert.deepEqual(await nothingLeftWith(marker), [], 'nothing the submissions started is left running');
+      assert.deepEqual(await nothingLeftWith(subs), [], 'no run of a submission is left');
+      assert.deepEqual(readdirSync(subs).sort(), [...before, 'graded'].sort(), 'nothing was written into the submissions folder but the results');
+
+      const row = (name: string) => stdout.split('\n').find((line) => line.startsWith(`${name} `)) ?? '';
+      assert.match(row('good'), /\s2\/2\s.*\bok$/, all);
+      assert.match(row('wrong'), /\s0\/2\s.*cell error$/, all);
+      assert.match(row('hang'), /\s0\/2\s.*timeout$/, all);
+      assert.match(row('forkbomb'), /\s0\/2\s.*cell error$/, all);
+      const want: Record<string, { score: number; failure: string | null }> = {
+        good: { score: 2, failure: null },
+        wrong: { score: 0, failure: 'Error' },
+        hang: { score: 0, failure: 'CellTimeoutError' },
+        forkbomb: { score: 0, failure: 'Error' },
+      };
+      for (const student of order) {
+        const results = readJson<GradescopeResults>(path.join(outDir, `${student}.results.json`));
+        assert.equal(results.score, want[student].score, `${student}: score`);
+        const [suite] = (await parseJunit(path.join(outDir, `${student}.junit.xml`))).suites;
+        assert.equal(suite.cases[2].failure, want[student].failure, `${student}: the graded cell`);
+        const nb = readJson<SavedNotebook>(path.join(outDir, `${student}.ipynb`));
+        // Its own notebook and the folder's other files, never another submission nor its build.
+        assert.deepEqual(cellText(nb, 0).trim().split(/\s+/).sort(), ['README.txt', `${student}.ipynb`].sort(), `${student} saw only its own copy`);
+        // What it wrote is kept beside its results: its own source and program.
+        const files = path.join(outDir, `${student}.files`);
+        assert.deepEqual(readdirSync(files).sort(), ['srv.c', 'srv.exe'], `${student}: what it wrote`);
+        assert.equal(readFileSync(path.join(files, 'srv.c'), 'utf8').includes(SUBMISSIONS[students[student]].split('\n').slice(-3).join('\n')), true, `${student}.files/srv.c is its own`);
+        // Its working directory is gone.
+        const log = readFileSync(path.join(outDir, `${student}.log`), 'utf8');
+        const workdir = /working directory: (\S+), a copy of/.exec(log)?.[1];
+        assert.ok(workdir && !workdir.startsWith(subs), `${student} ran in a directory of its own:\n${log}`);
+        assert.equal(existsSync(workdir), false, `${student}: ${workdir} is removed after the run`);
+      }
+      const bomb = readFileSync(path.join(outDir, 'forkbomb.ipynb'), 'utf8');
+      assert.match(bomb, /forked \d+, refused [1-9]/, 'the fork bomb ran its own program, stopped by the pids cgroup');
+    });
+  }
 
   it('passes -p parameters to a TypeScript cell as consts and to %run commands as environment variables', async () => {
     const dir = path.join(scratch, 'parameters');

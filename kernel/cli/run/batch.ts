@@ -26,6 +26,11 @@ function childArguments(options: RunOptions, entry: Entry, outDir: string): stri
   const args = ['run', entry.notebook, '-o', path.join(outDir, `${entry.name}.ipynb`), '--name', entry.name, '--progress-ipc'];
   if (options.junit) args.push('--junit', path.join(outDir, `${entry.name}.junit.xml`));
   if (options.results) args.push('--results', path.join(outDir, `${entry.name}.results.json`));
+  args.push('--html', path.join(outDir, `${entry.name}.html`), '--files', path.join(outDir, `${entry.name}.files`));
+  // A --out-dir inside the notebooks' folder holds the other submissions' results: never copied into a run's working directory.
+  for (const excluded of [outDir, ...options.workdirExclude]) args.push('--workdir-exclude', path.resolve(excluded));
+  if (options.tests !== undefined) args.push('--tests', path.resolve(options.tests));
+  if (options.keepWorkdir) args.push('--keep-workdir');
   if (options.cellTimeoutSeconds !== undefined) args.push('--cell-timeout', String(options.cellTimeoutSeconds));
   if (options.timeoutSeconds !== undefined) args.push('--timeout', String(options.timeoutSeconds));
   if (options.isolate !== undefined) args.push('--isolate', options.isolate.length > 0 ? options.isolate.join(',') : 'none');

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterpreter } from '../../engine/cell-interpreter';
 import type { Interpreter } from '../../interpreter/interpreter';
@@ -9,6 +10,7 @@ import { gradescopeRefused, gradescopeResults, resultsJson } from '../../grading
 import { junitRefused, junitXml } from '../../grading/junit';
 import { runNotebook } from '../../grading/notebook-runner';
 import { injectParameters, parameterEnvironment } from '../../grading/parameters';
+import { keepWrittenFiles, makePrivateWorkdir, removeWorkdir, type PrivateWorkdir } from '../../grading/workdir';
 import { FirstCellNotice } from '../first-cell-notice';
 import { terminalWriter } from '../../notebook/notebook-sink';
 import { setUpIsolation } from '../kernel-isolation';
@@ -43,6 +45,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   const outputPath = path.resolve(options.output ?? notebook);
   const junitPath = typeof options.junit === 'string' ? path.resolve(options.junit) : undefined;
   const resultsPath = typeof options.results === 'string' ? path.resolve(options.results) : undefined;
+  const filesPath = options.files === undefined ? undefined : path.resolve(options.files);
   const name = options.name ?? notebookName(notebook);
   const reporter = new ParentReporter();
   const out = (text: string) => process.stdout.write(text);
@@ -61,9 +64,34 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   }
   injectParameters(nb, options.parameters);
 
-  const cwd = path.dirname(notebookPath);
-  process.chdir(cwd);
   const log = (text: string) => process.stderr.write(`[sockbook] ${text}\n`);
+  // A private copy of the notebook's directory: what one run writes, no other run sees.
+  let workdir: PrivateWorkdir;
+  try {
+    workdir = await makePrivateWorkdir(notebookPath, { exclude: [...options.workdirExclude, ...[outputPath, junitPath, resultsPath, filesPath].filter((p) => p !== undefined)] });
+  } catch (error) {
+    process.stderr.write(`sockbook: cannot make a working directory for ${notebook}: ${(error as Error).message}; nothing was run\n`);
+    await reporter.finish({ name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: 'no working directory' });
+    return ExitCode.usage;
+  }
+  const cwd = workdir.dir;
+  log(`working directory: ${cwd}, a copy of ${path.dirname(notebookPath)}${options.keepWorkdir ? ' (kept after the run: --keep-workdir)' : ''}`);
+  for (const line of workdir.leftOut.slice(0, 20)) log(`not copied: ${line}`);
+  if (workdir.leftOut.length > 20) log(`not copied: ${workdir.leftOut.length - 20} more`);
+  process.chdir(cwd);
+  const cleanUp = async (): Promise<void> => {
+    process.chdir(os.tmpdir());
+    if (filesPath !== undefined) {
+      try {
+        const { kept, leftOut } = await keepWrittenFiles(workdir, filesPath);
+        if (kept.length > 0) log(`kept ${kept.length} file(s) the notebook wrote in ${filesPath}`);
+        for (const line of leftOut) log(`not kept: ${line}`);
+      } catch (error) {
+        log(`could not keep what the notebook wrote in ${filesPath}: ${(error as Error).message}`);
+      }
+    }
+    if (!options.keepWorkdir) await removeWorkdir(cwd);
+  };
   const notice = await setUpIsolation(options.isolate, log);
   const env = options.parameters.length > 0 ? parameterEnvironment(options.parameters) : undefined;
   let pendingNotice = notice;
@@ -75,7 +103,10 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   }, log);
   // Ctrl-C or a parent ending this run: every process the cells started ends too.
   const onSignal = (signal: NodeJS.Signals) => {
-    void runner.shutdown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void runner
+      .shutdown()
+      .then(() => (options.keepWorkdir ? undefined : removeWorkdir(cwd)))
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -104,6 +135,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
     await runner.shutdown();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    await cleanUp();
   }
 
   await writeFileAtomically(outputPath, serializeNotebook(nb));

@@ -12,6 +12,7 @@ interface TestNotebookCell {
   source: string;
   tags?: string[];
   grade?: { id: string; points: number };
+  metadata?: Record<string, unknown>;
 }
 
 function writeNotebook(file: string, cells: TestNotebookCell[]): void {
@@ -24,6 +25,7 @@ function writeNotebook(file: string, cells: TestNotebookCell[]): void {
       cell_type: 'code',
       id: `cell-${i}`,
       metadata: {
+        ...c.metadata,
         ...(c.tags ? { tags: c.tags } : {}),
         ...(c.grade ? { nbgrader: { grade: true, grade_id: c.grade.id, points: c.grade.points, solution: false } } : {}),
       },
@@ -75,6 +77,7 @@ print(json.dumps({'root': root.tag, 'suites': suites}))
 interface GradescopeResults {
   score: number;
   execution_time: number;
+  output: string;
   tests: { name: string; score: number; max_score: number; status: string; output?: string }[];
 }
 
@@ -398,6 +401,88 @@ if (reply !== 'HELLO, SOCKET\\n') throw new Error(\`expected "HELLO, SOCKET\\\\n
       assert.match(bomb, /forked \d+, refused [1-9]/, 'the fork bomb ran its own program, stopped by the pids cgroup');
     });
   }
+
+  it('gives partial credit from checks, with their messages in JUnit, results.json and the notebook; stderr alone never costs points', async () => {
+    const dir = path.join(scratch, 'partial');
+    const notebook = path.join(dir, 'partial.ipynb');
+    writeNotebook(notebook, [
+      {
+        source: "// test: arithmetic\ngrade.check('adds', 1 + 1 === 2, 1, 'one plus one');\ngrade.check('multiplies', 2 * 3 === 6, 1);\ngrade.check('divides', 7 / 2 === 3, 1, `expected 3, got ${7 / 2}`);",
+        grade: { id: 'arithmetic', points: 3 },
+      },
+      {
+        source:
+          '%%cpp reply.c\n%run gcc -Wall reply.c -o reply.exe\n%run ./reply.exe\n#include <stdio.h>\nint main(void) {\n  int unused;\n  printf("SOCKBOOK-CHECK PASS 1 builds reply.exe was made\\n");\n  printf("SOCKBOOK-CHECK %s 1 reply expected \\"HELLO\\", got \\"%s\\"\\n", 0 ? "PASS" : "FAIL", "hello");\n  return 0;\n}\n',
+        grade: { id: 'c-checks', points: 2 },
+      },
+      { source: '%%c\nint main(void) { int unused; return 0; }\n', grade: { id: 'warning-only', points: 1 }, tags: ['c', 'warnings'], metadata: { sockbook: { visibility: 'after_published' } } },
+      { source: '%%bash\necho "a note on stderr" >&2\necho "SOCKBOOK-CHECK PASS 2 script the script ran"', grade: { id: 'shell', points: 2 } },
+      { source: "grade.check('before', true, 2, 'fine so far');\nthrow new Error('the test crashed')", grade: { id: 'crashes', points: 2 } },
+    ]);
+    const out = path.join(dir, 'out.ipynb');
+    const junitFile = path.join(dir, 'j.xml');
+    const resultsFile = path.join(dir, 'results.json');
+    const { code, stdout, stderr } = await runCommand(
+      process.execPath,
+      [sockbook, 'run', notebook, '-o', out, '--junit', junitFile, '--results', resultsFile, '--allow-errors', '--strict'],
+      { env: env(), cwd: scratch, timeoutMs: 300000 },
+    );
+    assert.equal(code, 1, `the crashed test is a cell error\n${stdout}\n${stderr}`);
+    assert.match(stdout, /\[sockbook\] ✘ divides \(0\/1\): expected 3, got 3\.5/, 'the checks are printed as they come');
+    assert.match(stdout, /\[sockbook\] score 2\/3 \(2 of 3 checks passed\)/);
+
+    const results = readJson<GradescopeResults>(resultsFile);
+    assert.deepEqual(
+      results.tests.map((t) => [t.name, t.score, t.max_score, t.status]),
+      [
+        ['arithmetic', 2, 3, 'failed'],
+        ['c-checks', 1, 2, 'failed'],
+        ['warning-only', 1, 1, 'passed'],
+        ['shell', 2, 2, 'passed'],
+        ['crashes', 0, 2, 'failed'],
+      ],
+    );
+    assert.equal(results.score, 6);
+    // Gradescope's whole format.
+    assert.deepEqual(Object.keys(results).sort(), ['execution_time', 'output', 'score', 'stdout_visibility', 'tests']);
+    assert.equal((results as unknown as { stdout_visibility: string }).stdout_visibility, 'hidden');
+    for (const [i, test] of results.tests.entries()) {
+      assert.deepEqual(Object.keys(test).sort(), ['max_score', 'name', 'number', 'output', 'score', 'status', 'tags', 'visibility'], test.name);
+      const full = test as unknown as { number: string; visibility: string; tags: string[] };
+      assert.equal(full.number, String(i + 1));
+      assert.equal(full.visibility, test.name === 'warning-only' ? 'after_published' : 'visible');
+      assert.deepEqual(full.tags, test.name === 'warning-only' ? ['c', 'warnings'] : []);
+    }
+    assert.match(results.output, /partial: 4 cells ok, 1 failed, 0 not run, score 6\/10/);
+    const output = (name: string) => results.tests.find((t) => t.name === name)?.output ?? '';
+    assert.match(output('arithmetic'), /^score 2\/3 \(2 of 3 checks passed\)\n✔ adds \(1\/1\): one plus one\n✔ multiplies \(1\/1\)\n✘ divides \(0\/1\): expected 3, got 3\.5\n/);
+    assert.match(output('c-checks'), /✘ reply \(0\/1\): expected "HELLO", got "hello"/);
+    assert.match(output('warning-only'), /warning: unused variable/, 'the gcc warning is in the output, and the cell kept its point');
+    assert.match(output('shell'), /a note on stderr/);
+    assert.match(output('crashes'), /^score 0\/2: the cell ended in Error\n✔ before \(2\/2\): fine so far/);
+
+    const [suite] = (await parseJunit(junitFile)).suites;
+    const check = (name: string) => suite.cases.find((c) => c.name === name);
+    assert.equal(suite.tests, 5 + 3 + 2 + 1 + 1);
+    assert.equal(check('adds')?.failure, null);
+    assert.equal(check('divides')?.failure, 'CheckFailed');
+    assert.match(check('divides')?.failureText ?? '', /0\/1 points: expected 3, got 3\.5/);
+    assert.match(check('reply')?.failureText ?? '', /expected "HELLO", got "hello"/);
+    assert.equal(suite.failures, 1 + 2, 'the crashed cell and the two failed checks');
+
+    type Saved = { cells: { metadata: { sockbook?: { grade?: { score: number; max_score: number; checks: { name: string; passed: boolean; message: string }[] } } }; outputs: { output_type: string; data?: Record<string, string[]>; metadata?: Record<string, unknown> }[] }[] };
+    const nb = readJson<Saved>(out);
+    assert.deepEqual(
+      nb.cells.map((c) => [c.metadata.sockbook?.grade?.score, c.metadata.sockbook?.grade?.max_score]),
+      [[2, 3], [1, 2], [1, 1], [2, 2], [0, 2]],
+    );
+    assert.deepEqual(nb.cells[0].metadata.sockbook?.grade?.checks.map((c) => [c.name, c.passed]), [['adds', true], ['multiplies', true], ['divides', false]]);
+    const shownScore = (i: number) =>
+      nb.cells[i].outputs.filter((o) => (o.metadata?.sockbook as { annotation?: string } | undefined)?.annotation === 'score').map((o) => (o.data?.['text/plain'] ?? []).join(''));
+    assert.deepEqual(shownScore(0), ['score 2/3 (2 of 3 checks passed)'], 'the notebook shows the score under the cell');
+    const validate = await runCommand(PYTHON, ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))', out]);
+    assert.equal(validate.code, 0, validate.stderr);
+  });
 
   it('passes -p parameters to a TypeScript cell as consts and to %run commands as environment variables', async () => {
     const dir = path.join(scratch, 'parameters');

@@ -7,6 +7,7 @@ import { IMPORT_DEFAULT_HELPER } from './cell-compiler';
 import type { ChildChannel } from './child-channel';
 import { createCommApi, type CommRegistry } from './comm-api';
 import { createDisplay } from './display-api';
+import { createGrade } from './grade-api';
 import { createLaunch } from './launcher';
 import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
 import type { Annotation } from '../../display/annotation';
@@ -34,6 +35,7 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
   sh: () => value(runShellCommand),
   launch: ({ channel }) => value(createLaunch((event) => channel.emit(event))),
   comm: ({ comms }) => value(createCommApi(comms)),
+  grade: ({ channel }) => value(createGrade((event) => channel.emit(event))),
   [SHELL_LINE_HELPER]: () => value(runShellCommand),
   [SHOW_VALUE_HELPER]: ({ channel }) => value(createShowValue((event) => channel.emit(event))),
   libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),

@@ -484,6 +484,68 @@ if (reply !== 'HELLO, SOCKET\\n') throw new Error(\`expected "HELLO, SOCKET\\\\n
     assert.equal(validate.code, 0, validate.stderr);
   });
 
+  it('runs an instructor\'s hidden tests (--tests): they replace the student\'s test cells, come back where deleted, and the answers are the student\'s', async () => {
+    const dir = path.join(scratch, 'hidden');
+    mkdirSync(dir, { recursive: true });
+    const cell = (id: string, source: string, nbgrader?: Record<string, unknown>, type = 'code') => ({
+      cell_type: type,
+      id,
+      metadata: nbgrader ? { nbgrader: { schema_version: 3, ...nbgrader } } : {},
+      source,
+      ...(type === 'code' ? { outputs: [], execution_count: null } : {}),
+    });
+    const answer = (source: string) => cell('answer', source, { grade: false, solution: true, grade_id: 'answer', locked: false });
+    const notebook = (cells: unknown[]) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }, null, 1);
+    const instructor = path.join(scratch, 'hidden-source', 'hw.ipynb');
+    mkdirSync(path.dirname(instructor), { recursive: true });
+    writeFileSync(
+      instructor,
+      notebook([
+        cell('intro', '# Arithmetic', undefined, 'markdown'),
+        answer("function add(a: number, b: number): number { throw new Error('write add'); }\nfunction mul(a: number, b: number): number { throw new Error('write mul'); }"),
+        cell('t-add', "// hidden test: add\ngrade.check('add', add(2, 3) === 5, 2, `add(2, 3) gave ${add(2, 3)}`);", { grade: true, solution: false, grade_id: 'test-add', points: 2, locked: true }),
+        cell('between', 'Now multiply.', undefined, 'markdown'),
+        cell('t-mul', "// hidden test: mul\ngrade.check('mul', mul(2, 3) === 6, 1, `mul(2, 3) gave ${mul(2, 3)}, expected 6`);", { grade: true, solution: false, grade_id: 'test-mul', points: 1, locked: true }),
+      ]),
+    );
+    const student = path.join(dir, 'hw.ipynb');
+    const studentText = notebook([
+      cell('intro', '# Arithmetic', undefined, 'markdown'),
+      answer('function add(a: number, b: number): number { return a + b; }\nfunction mul(a: number, b: number): number { return a + b; }'),
+      // The student's copy of the visible test, edited to pass, with more points.
+      cell('t-add', "grade.check('add', true, 50, 'trust me')", { grade: true, solution: false, grade_id: 'test-add', points: 50, locked: true }),
+      cell('between', 'Now multiply.', undefined, 'markdown'),
+      // test-mul deleted; a graded cell of the student's own added.
+      cell('bonus', "console.log('bonus points?')", { grade: true, solution: false, grade_id: 'bonus', points: 10 }),
+    ]);
+    writeFileSync(student, studentText);
+    const out = path.join(dir, 'graded.ipynb');
+    const resultsFile = path.join(dir, 'results.json');
+    const { code, stdout, stderr } = await runCommand(
+      process.execPath,
+      [sockbook, 'run', student, '--tests', instructor, '-o', out, '--results', resultsFile],
+      { env: env(), cwd: scratch, timeoutMs: 300000 },
+    );
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    assert.match(stderr, /hidden tests from .*hw\.ipynb: 1 replaced \(test-add\), 1 added \(test-mul\)/);
+    assert.match(stderr, /not graded \(the tests do not grade them\): bonus/);
+    assert.equal(readFileSync(student, 'utf8'), studentText, 'the submission is untouched');
+    const results = readJson<GradescopeResults>(resultsFile);
+    assert.deepEqual(
+      results.tests.map((t) => [t.name, t.score, t.max_score]),
+      [
+        ['test-add', 2, 2],
+        ['test-mul', 0, 1],
+      ],
+      'graded by the instructor\'s tests, for the instructor\'s points; the student\'s own graded cell is not graded',
+    );
+    assert.match(results.tests[1].output ?? "", /mul\(2, 3\) gave 5, expected 6/);
+    const nb = readJson<{ cells: { id: string; source: string[] }[] }>(out);
+    assert.deepEqual(nb.cells.map((c) => c.id), ['intro', 'answer', 't-add', 'between', 't-mul', 'bonus'], 'the deleted test is back after the cell before it');
+    assert.match(nb.cells[1].source.join(''), /return a \+ b/, "the student's answer is kept");
+    assert.match(nb.cells[2].source.join(''), /hidden test: add/, "the instructor's test replaced the student's");
+  });
+
   it('passes -p parameters to a TypeScript cell as consts and to %run commands as environment variables', async () => {
     const dir = path.join(scratch, 'parameters');
     const notebook = path.join(dir, 'params.ipynb');

@@ -10,6 +10,7 @@ import { gradescopeRefused, gradescopeResults, resultsJson } from '../../grading
 import { junitRefused, junitXml } from '../../grading/junit';
 import { runNotebook } from '../../grading/notebook-runner';
 import { injectParameters, parameterEnvironment } from '../../grading/parameters';
+import { mergeHiddenTests } from '../../grading/hidden-tests';
 import { keepWrittenFiles, makePrivateWorkdir, removeWorkdir, type PrivateWorkdir } from '../../grading/workdir';
 import { FirstCellNotice } from '../first-cell-notice';
 import { terminalWriter } from '../../notebook/notebook-sink';
@@ -62,9 +63,23 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
     await reporter.finish(summary);
     return ExitCode.usage;
   }
+  const log = (text: string) => process.stderr.write(`[sockbook] ${text}\n`);
+  if (options.tests !== undefined) {
+    let instructor: Notebook;
+    try {
+      instructor = await loadNotebook(path.resolve(options.tests), options.tests);
+    } catch (error) {
+      // The tests are the instructor's: a student's results must not say the student's notebook was bad.
+      process.stderr.write(`sockbook: --tests: ${(error as Error).message}; nothing was run\n`);
+      await reporter.finish({ name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: 'unreadable --tests notebook' });
+      return ExitCode.usage;
+    }
+    const merge = mergeHiddenTests(nb, instructor);
+    log(`hidden tests from ${options.tests}: ${merge.replaced.length} replaced (${merge.replaced.join(', ') || 'none'}), ${merge.added.length} added (${merge.added.join(', ') || 'none'})`);
+    if (merge.ungraded.length > 0) log(`not graded (the tests do not grade them): ${merge.ungraded.join(', ')}`);
+  }
   injectParameters(nb, options.parameters);
 
-  const log = (text: string) => process.stderr.write(`[sockbook] ${text}\n`);
   // A private copy of the notebook's directory: what one run writes, no other run sees.
   let workdir: PrivateWorkdir;
   try {

@@ -387,6 +387,9 @@ if (reply !== 'HELLO, SOCKET\\n') throw new Error(\`expected "HELLO, SOCKET\\\\n
         const nb = readJson<SavedNotebook>(path.join(outDir, `${student}.ipynb`));
         // Its own notebook and the folder's other files, never another submission nor its build.
         assert.deepEqual(cellText(nb, 0).trim().split(/\s+/).sort(), ['README.txt', `${student}.ipynb`].sort(), `${student} saw only its own copy`);
+        // The feedback page for the student.
+        const page = readFileSync(path.join(outDir, `${student}.html`), 'utf8');
+        assert.match(page, new RegExp(`<title>${student} — ${want[student].score}/2</title>`), `${student}.html shows the score`);
         // What it wrote is kept beside its results: its own source and program.
         const files = path.join(outDir, `${student}.files`);
         assert.deepEqual(readdirSync(files).sort(), ['srv.c', 'srv.exe'], `${student}: what it wrote`);

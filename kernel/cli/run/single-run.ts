@@ -7,6 +7,7 @@ import { writeFileAtomically } from '../../grading/atomic-write';
 import { CellRunner } from '../../grading/cell-runner';
 import { ExitCode } from '../../grading/exit-codes';
 import { gradescopeRefused, gradescopeResults, resultsJson } from '../../grading/gradescope-results';
+import { feedbackHtml, feedbackRefusedHtml } from '../../grading/feedback-html';
 import { junitRefused, junitXml } from '../../grading/junit';
 import { runNotebook } from '../../grading/notebook-runner';
 import { injectParameters, parameterEnvironment } from '../../grading/parameters';
@@ -46,6 +47,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   const outputPath = path.resolve(options.output ?? notebook);
   const junitPath = typeof options.junit === 'string' ? path.resolve(options.junit) : undefined;
   const resultsPath = typeof options.results === 'string' ? path.resolve(options.results) : undefined;
+  const htmlPath = typeof options.html === 'string' ? path.resolve(options.html) : undefined;
   const filesPath = options.files === undefined ? undefined : path.resolve(options.files);
   const name = options.name ?? notebookName(notebook);
   const reporter = new ParentReporter();
@@ -59,6 +61,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
     process.stderr.write(`sockbook: ${why}; nothing was run\n`);
     if (junitPath) await writeFileAtomically(junitPath, junitRefused(name, why));
     if (resultsPath) await writeFileAtomically(resultsPath, resultsJson(gradescopeRefused(why)));
+    if (htmlPath) await writeFileAtomically(htmlPath, feedbackRefusedHtml(name, why));
     const summary: NotebookSummary = { name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: why };
     await reporter.finish(summary);
     return ExitCode.usage;
@@ -83,7 +86,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   // A private copy of the notebook's directory: what one run writes, no other run sees.
   let workdir: PrivateWorkdir;
   try {
-    workdir = await makePrivateWorkdir(notebookPath, { exclude: [...options.workdirExclude, ...[outputPath, junitPath, resultsPath, filesPath].filter((p) => p !== undefined)] });
+    workdir = await makePrivateWorkdir(notebookPath, { exclude: [...options.workdirExclude, ...[outputPath, junitPath, resultsPath, htmlPath, filesPath].filter((p) => p !== undefined)] });
   } catch (error) {
     process.stderr.write(`sockbook: cannot make a working directory for ${notebook}: ${(error as Error).message}; nothing was run\n`);
     await reporter.finish({ name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: 'no working directory' });
@@ -156,8 +159,9 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   await writeFileAtomically(outputPath, serializeNotebook(nb));
   if (junitPath) await writeFileAtomically(junitPath, junitXml(report));
   if (resultsPath) await writeFileAtomically(resultsPath, resultsJson(gradescopeResults(report)));
+  if (htmlPath) await writeFileAtomically(htmlPath, feedbackHtml(nb, report));
   const summary = summarize(report);
-  const written = [options.output ?? notebook, options.junit, options.results].filter((p) => typeof p === 'string');
+  const written = [options.output ?? notebook, options.junit, options.results, options.html].filter((p) => typeof p === 'string');
   out(`\n${summaryLine(summary)}; written: ${written.join(', ')}\n`);
   await reporter.finish(summary);
   return summary.exitCode;

@@ -399,6 +399,7 @@ if (reply !== 'HELLO, SOCKET\\n') throw new Error(\`expected "HELLO, SOCKET\\\\n
         const workdir = /working directory: (\S+), a copy of/.exec(log)?.[1];
         assert.ok(workdir && !workdir.startsWith(subs), `${student} ran in a directory of its own:\n${log}`);
         assert.equal(existsSync(workdir), false, `${student}: ${workdir} is removed after the run`);
+        assert.equal(existsSync(path.dirname(workdir)), false, `${student}: the batch's directory of working directories is removed too`);
       }
       const bomb = readFileSync(path.join(outDir, 'forkbomb.ipynb'), 'utf8');
       assert.match(bomb, /forked \d+, refused [1-9]/, 'the fork bomb ran its own program, stopped by the pids cgroup');

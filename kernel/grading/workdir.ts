@@ -140,6 +140,8 @@ async function copyTree(
 export interface WorkdirOptions {
   /** Absolute paths that are not copied (the notebooks graded beside this one, the --out-dir). */
   exclude: string[];
+  /** Where the working directory is made (default: the system's temporary directory). */
+  parent?: string;
   limits?: WorkdirLimits;
 }
 
@@ -152,7 +154,7 @@ export interface WorkdirOptions {
  */
 export async function makePrivateWorkdir(notebookFile: string, options: WorkdirOptions): Promise<PrivateWorkdir> {
   const source = path.dirname(notebookFile);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sockbook-run-'));
+  const dir = await fs.mkdtemp(path.join(options.parent ?? os.tmpdir(), 'sockbook-run-'));
   const leftOut: string[] = [];
   const snapshot: Snapshot = new Map();
   const exclude = new Set([...options.exclude.map((p) => path.resolve(p)), dir]);

@@ -24,6 +24,8 @@ export interface RunOptions {
   files?: string;
   /** --workdir-exclude: paths not copied into the working directory (set by --out-dir for its children). */
   workdirExclude: string[];
+  /** --workdir-parent: where the working directory is made (set by --out-dir, which removes it even when a run is killed). */
+  workdirParent?: string;
   jobs: number;
   /** --name: the notebook's name in the reports (default: its file name without .ipynb). */
   name?: string;
@@ -75,6 +77,8 @@ Executes notebooks through the kernel, without Python, and reports on them.
   --keep-workdir         do not remove the run's private working directory
   --workdir-exclude PATH a path not copied into the working directory
                          (repeatable; set by --out-dir for its children)
+  --workdir-parent DIR   make the working directory in DIR (default: the
+                         system's temporary directory; set by --out-dir)
   --cell-timeout S       stop a cell after S seconds: CellTimeoutError, the run
                          goes on (default ${DEFAULT_CELL_TIMEOUT_SECONDS})
   --timeout S            stop the notebook after S seconds in all
@@ -134,6 +138,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
         files: { type: 'string' },
         'keep-workdir': { type: 'boolean' },
         'workdir-exclude': { type: 'string', multiple: true },
+        'workdir-parent': { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         name: { type: 'string' },
         isolate: { type: 'string' },
@@ -210,6 +215,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
     keepWorkdir: values['keep-workdir'] === true,
     files: values.files,
     workdirExclude: values['workdir-exclude'] ?? [],
+    workdirParent: values['workdir-parent'],
     jobs,
     name: values.name,
     isolate,

@@ -86,7 +86,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   // A private copy of the notebook's directory: what one run writes, no other run sees.
   let workdir: PrivateWorkdir;
   try {
-    workdir = await makePrivateWorkdir(notebookPath, { exclude: [...options.workdirExclude, ...[outputPath, junitPath, resultsPath, htmlPath, filesPath].filter((p) => p !== undefined)] });
+    workdir = await makePrivateWorkdir(notebookPath, { parent: options.workdirParent, exclude: [...options.workdirExclude, ...[outputPath, junitPath, resultsPath, htmlPath, filesPath].filter((p) => p !== undefined)] });
   } catch (error) {
     process.stderr.write(`sockbook: cannot make a working directory for ${notebook}: ${(error as Error).message}; nothing was run\n`);
     await reporter.finish({ name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: 'no working directory' });

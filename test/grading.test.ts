@@ -548,6 +548,11 @@ if (reply !== 'HELLO, SOCKET\\n') throw new Error(\`expected "HELLO, SOCKET\\\\n
     assert.deepEqual(nb.cells.map((c) => c.id), ['intro', 'answer', 't-add', 'between', 't-mul', 'bonus'], 'the deleted test is back after the cell before it');
     assert.match(nb.cells[1].source.join(''), /return a \+ b/, "the student's answer is kept");
     assert.match(nb.cells[2].source.join(''), /hidden test: add/, "the instructor's test replaced the student's");
+
+    // Tests that cannot be read: nothing runs, and the results say whose fault it is.
+    const missing = await runCommand(process.execPath, [sockbook, 'run', student, '--tests', path.join(dir, 'missing.ipynb'), '-o', out, '--results', resultsFile], { env: env(), cwd: scratch });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(readJson<GradescopeResults & { output: string }>(resultsFile).output, /the tests \(--tests\) cannot be used: .*missing\.ipynb: no such file/);
   });
 
   it('passes -p parameters to a TypeScript cell as consts and to %run commands as environment variables', async () => {

@@ -42,7 +42,7 @@ async function loadNotebook(file: string, shownAs: string): Promise<Notebook> {
  * (each atomically) and says how it went. Resolves to the exit status.
  */
 export async function runOneNotebook(options: RunOptions, notebook: string): Promise<ExitCode> {
-  // Every path is taken from where sockbook was started, before moving to the notebook's directory.
+  // Every path is taken from where sockbook was started, before moving to the working directory.
   const notebookPath = path.resolve(notebook);
   const outputPath = path.resolve(options.output ?? notebook);
   const junitPath = typeof options.junit === 'string' ? path.resolve(options.junit) : undefined;
@@ -53,11 +53,8 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   const reporter = new ParentReporter();
   const out = (text: string) => process.stdout.write(text);
 
-  let nb: Notebook;
-  try {
-    nb = await loadNotebook(notebookPath, notebook);
-  } catch (error) {
-    const why = (error as Error).message;
+  // Nothing runs: the reports say why, so a grader still gets a file for this notebook.
+  const refuse = async (why: string): Promise<ExitCode> => {
     process.stderr.write(`sockbook: ${why}; nothing was run\n`);
     if (junitPath) await writeFileAtomically(junitPath, junitRefused(name, why));
     if (resultsPath) await writeFileAtomically(resultsPath, resultsJson(gradescopeRefused(why)));
@@ -65,6 +62,13 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
     const summary: NotebookSummary = { name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: why };
     await reporter.finish(summary);
     return ExitCode.usage;
+  };
+
+  let nb: Notebook;
+  try {
+    nb = await loadNotebook(notebookPath, notebook);
+  } catch (error) {
+    return refuse((error as Error).message);
   }
   const log = (text: string) => process.stderr.write(`[sockbook] ${text}\n`);
   if (options.tests !== undefined) {
@@ -72,10 +76,8 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
     try {
       instructor = await loadNotebook(path.resolve(options.tests), options.tests);
     } catch (error) {
-      // The tests are the instructor's: a student's results must not say the student's notebook was bad.
-      process.stderr.write(`sockbook: --tests: ${(error as Error).message}; nothing was run\n`);
-      await reporter.finish({ name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: 'unreadable --tests notebook' });
-      return ExitCode.usage;
+      // The grader's fault, not the student's: said as such.
+      return refuse(`the tests (--tests) cannot be used: ${(error as Error).message}`);
     }
     const merge = mergeHiddenTests(nb, instructor);
     log(`hidden tests from ${options.tests}: ${merge.replaced.length} replaced (${merge.replaced.join(', ') || 'none'}), ${merge.added.length} added (${merge.added.join(', ') || 'none'})`);
@@ -88,9 +90,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   try {
     workdir = await makePrivateWorkdir(notebookPath, { parent: options.workdirParent, exclude: [...options.workdirExclude, ...[outputPath, junitPath, resultsPath, htmlPath, filesPath].filter((p) => p !== undefined)] });
   } catch (error) {
-    process.stderr.write(`sockbook: cannot make a working directory for ${notebook}: ${(error as Error).message}; nothing was run\n`);
-    await reporter.finish({ name, ok: 0, failed: 0, notRun: 0, seconds: 0, exitCode: ExitCode.usage, problem: 'no working directory' });
-    return ExitCode.usage;
+    return refuse(`cannot make a working directory for ${notebook}: ${(error as Error).message}`);
   }
   const cwd = workdir.dir;
   log(`working directory: ${cwd}, a copy of ${path.dirname(notebookPath)}${options.keepWorkdir ? ' (kept after the run: --keep-workdir)' : ''}`);

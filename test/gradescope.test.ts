@@ -2,7 +2,7 @@
 // /autograder-shaped temporary directory and run as Gradescope runs it, on a
 // good submission, a bad one and a submission without a notebook.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
@@ -98,7 +98,7 @@ describe('sockbook gradescope: the autograder bundle', function () {
   });
 
   /** Runs run_autograder on one submission, as Gradescope does: a fresh submission/ and results/. */
-  async function grade(files: Record<string, string>): Promise<{ results: Results; stdout: string; stderr: string; resultsDir: string }> {
+  async function grade(files: Record<string, string>, installed = true): Promise<{ results: Results; stdout: string; stderr: string; resultsDir: string }> {
     rmSync(path.join(root, 'submission'), { recursive: true, force: true });
     rmSync(path.join(root, 'results'), { recursive: true, force: true });
     for (const [name, text] of Object.entries(files)) {
@@ -106,10 +106,12 @@ describe('sockbook gradescope: the autograder bundle', function () {
       writeFileSync(path.join(root, 'submission', name), text);
     }
     // The installed sockbook stands in for the one setup.sh would build (SOCKBOOK_BIN); node is on PATH as setup.sh leaves it.
+    const { SOCKBOOK_BIN: _unset, ...inherited } = process.env;
+    void _unset;
     const env = {
-      ...process.env,
+      ...inherited,
       SOCKBOOK_AUTOGRADER_ROOT: root,
-      SOCKBOOK_BIN: sockbook,
+      ...(installed ? { SOCKBOOK_BIN: sockbook } : {}),
       PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       SOCKBOOK_CACHE_DIR: path.join(scratch, 'cache'),
     };
@@ -151,6 +153,17 @@ describe('sockbook gradescope: the autograder bundle', function () {
       ['shouts', 0, 2, 'failed'],
     ]);
     assert.match(results.tests[1].output, /✘ upper \(0\/2\): expected "HELLO\\n", got "hello\\n"/);
+  });
+
+  it("grades with the sockbook packed in the zip, built as setup.sh builds it (its npm packages taken from this install)", async function () {
+    this.timeout(600000);
+    const packed = path.join(root, 'source', 'sockbook');
+    // setup.sh's `npm ci` fetches these; the test lends the installed ones instead of reaching the registry.
+    symlinkSync(path.join(projectRoot, 'node_modules'), path.join(packed, 'node_modules'));
+    const build = await runCommand('npm', ['run', 'build'], { cwd: packed, timeoutMs: 500000 });
+    assert.equal(build.code, 0, `the packed source builds: ${build.stdout}\n${build.stderr}`);
+    const { results } = await grade({ 'shout.ipynb': released(GOOD) }, false);
+    assert.equal(results.score, 3, JSON.stringify(results, null, 2));
   });
 
   it('says so in results.json when no notebook was submitted', async () => {

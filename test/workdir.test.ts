@@ -51,6 +51,22 @@ describe('private working directories', () => {
     assert.equal(existsSync(workdir.dir), false);
   });
 
+  it('copies only the notebook from a directory the whole system shares', async () => {
+    const notebook = path.join(os.tmpdir(), `sockbook-workdir-test-${process.pid}.ipynb`);
+    writeFileSync(notebook, '{}');
+    try {
+      const workdir = await makePrivateWorkdir(notebook, { exclude: [] });
+      try {
+        assert.deepEqual(readdirSync(workdir.dir), [path.basename(notebook)]);
+        assert.match(workdir.leftOut.join('\n'), /is a directory shared by the whole system: only the notebook is copied from it/);
+      } finally {
+        await removeWorkdir(workdir.dir);
+      }
+    } finally {
+      rmSync(notebook, { force: true });
+    }
+  });
+
   it('keeps what the run wrote or changed, not what it found, within limits', async () => {
     const folder = path.join(scratch, 'keep');
     mkdirSync(path.join(folder, 'src'), { recursive: true });

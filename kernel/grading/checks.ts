@@ -1,5 +1,5 @@
 import { annotation, ANNOTATION_METADATA_KEY, annotationKindOf } from '../display/annotation';
-import { checkLine, checkOf, checksInText, type CheckResult } from '../display/check';
+import { checkOf, checksInText, type CheckResult } from '../display/check';
 import type { CodeCell } from '../notebook/nbformat';
 import { joinSource } from '../notebook/nbformat';
 import type { CellReport } from './report';
@@ -48,4 +48,3 @@ export function recordScore(cell: CodeCell, report: CellReport): void {
   cell.outputs.push({ output_type: 'display_data', data, metadata });
 }
 
-export { checkLine };

@@ -38,6 +38,9 @@ export function keepLimits(): WorkdirLimits {
   };
 }
 
+/** Directories the whole system shares: a notebook there does not own its neighbours. */
+const SHARED_DIRECTORIES = new Set(['/', '/tmp', '/var/tmp', '/dev/shm', '/home', '/root']);
+
 /** A file as it was when the copy was made: a file the run writes changes its size or its modification time. */
 type Snapshot = Map<string, { size: number; mtimeMs: number }>;
 
@@ -159,7 +162,11 @@ export async function makePrivateWorkdir(notebookFile: string, options: WorkdirO
   const snapshot: Snapshot = new Map();
   const exclude = new Set([...options.exclude.map((p) => path.resolve(p)), dir]);
   const own = path.basename(notebookFile);
+  // A folder every user and program shares is not the notebook's own: only the notebook is copied from it.
+  const shared = SHARED_DIRECTORIES.has(await fs.realpath(source).catch(() => source)) || source === os.tmpdir() || source === os.homedir();
+  if (shared) leftOut.push(`${source} is a directory shared by the whole system: only the notebook is copied from it`);
   const select = (rel: string, stat: Stats): string | undefined => {
+    if (shared) return rel === own ? undefined : '';
     if (stat.isDirectory() && path.basename(rel) === '.ipynb_checkpoints') return '';
     if (!rel.includes('/') && rel !== own && /\.ipynb$/i.test(rel) && stat.isFile()) return '';
     return undefined;

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,6 +98,11 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
   for (const line of workdir.leftOut.slice(0, 20)) log(`not copied: ${line}`);
   if (workdir.leftOut.length > 20) log(`not copied: ${workdir.leftOut.length - 20} more`);
   process.chdir(cwd);
+  // However this process ends (an uncaught error, a closed stdout), the copy goes with it; at exit only a synchronous removal can run.
+  const removeAtExit = () => {
+    if (!options.keepWorkdir) rmSync(cwd, { recursive: true, force: true });
+  };
+  process.once('exit', removeAtExit);
   const cleanUp = async (): Promise<void> => {
     process.chdir(os.tmpdir());
     if (filesPath !== undefined) {
@@ -109,6 +115,7 @@ export async function runOneNotebook(options: RunOptions, notebook: string): Pro
       }
     }
     if (!options.keepWorkdir) await removeWorkdir(cwd);
+    process.removeListener('exit', removeAtExit);
   };
   const notice = await setUpIsolation(options.isolate, log);
   const env = options.parameters.length > 0 ? parameterEnvironment(options.parameters) : undefined;

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { annotation, showAnnotation } from '../kernel/display/annotation';
 import { FirstCellNotice } from '../kernel/cli/first-cell-notice';
-import type { CodeCell } from '../kernel/cli/nbformat';
-import { NotebookSink } from '../kernel/cli/notebook-sink';
+import type { CodeCell } from '../kernel/notebook/nbformat';
+import { NotebookSink } from '../kernel/notebook/notebook-sink';
 import type { Interpreter } from '../kernel/interpreter/interpreter';
 import { MemorySink } from './support/executor-sink';
 import { annotationsIn } from './support/annotations';

@@ -92,8 +92,8 @@ describe('command line', function () {
 
   it('sockbook run refuses a malformed notebook before any cell runs, with exit 2, and leaves it as it was', async () => {
     const dir = mkdtempSync(path.join(scratch, 'malformed-'));
-    // The first cell would leave ran.txt behind if anything ran.
-    const first = codeCell('a', '!touch ran.txt');
+    // The first cell would leave ran.txt behind if anything ran (by its absolute path: a run works in a copy of the folder).
+    const first = codeCell('a', `!touch '${path.join(dir, 'ran.txt')}'`);
     const cases: [string, string, RegExp][] = [
       ['not-json', '{"nbformat": 4, "cells": [', /not JSON/],
       ['nbformat-3', JSON.stringify({ nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [] }), /not an nbformat 4 notebook \(nbformat is number 3\)/],
@@ -121,7 +121,7 @@ describe('command line', function () {
 
   it('sockbook run: usage errors exit 2, and --help lists every option and exit status', async () => {
     const notebook = path.join(scratch, 'usage.ipynb');
-    writeFileSync(notebook, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [codeCell('a', '!touch usage-ran.txt')] }));
+    writeFileSync(notebook, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [codeCell('a', `!touch '${path.join(scratch, 'usage-ran.txt')}'`)] }));
     const usage: [string[], RegExp][] = [
       [[], /which notebook\?/],
       [[notebook, notebook], /several notebooks need --out-dir DIR/],

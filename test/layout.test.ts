@@ -137,6 +137,11 @@ describe('layout: the import rules of the layers', () => {
     assert.equal(bad.length, 0, `the interpreter contract depends on other layers:\n${show(bad)}`);
   });
 
+  it('kernel/grading and kernel/notebook never import kernel/cli (the commands sit on top of them)', () => {
+    const bad = [...importsFrom('kernel/grading'), ...importsFrom('kernel/notebook')].filter((e) => e.target !== undefined && layerOf(e.target) === 'kernel/cli');
+    assert.equal(bad.length, 0, `imports of kernel/cli from below it:\n${show(bad)}`);
+  });
+
   it('kernel/cells reaches nothing that starts a process', () => {
     const forbiddenLayers = ['kernel/runner', 'kernel/engine', 'kernel/views', 'kernel/executor'];
     const forbiddenPackages = ['node:child_process', 'child_process', 'zeromq', 'koffi'];

@@ -7,7 +7,9 @@ const COMMANDS: Subcommand<OptionSpecs>[] = [kernelCommand, installCommand];
 
 const RUN_USAGE = `  sockbook run NOTEBOOK [-o OUT.ipynb] [--junit FILE] [--results FILE] [options]
   sockbook run NOTEBOOK... --out-dir DIR [--jobs N] [--junit] [--results] [options]
-      execute (and grade) notebooks through the kernel, without Python; sockbook run --help lists the options`;
+      execute (and grade) notebooks through the kernel, without Python; sockbook run --help lists the options
+  sockbook gradescope INSTRUCTOR.ipynb [-o autograder.zip] [options]
+      write Gradescope's autograder bundle that grades submissions with the notebook's hidden tests`;
 
 const USAGE = ['usage:', ...COMMANDS.map((command) => usageText(command, '  ')), RUN_USAGE].join('\n');
 
@@ -20,6 +22,11 @@ function fail(who: string, message: string, usage: string): never {
 async function run(args: string[]): Promise<void> {
   const { runNotebookCommand } = await import('./run-command');
   process.exitCode = await runNotebookCommand(args);
+}
+
+async function gradescope(args: string[]): Promise<void> {
+  const { gradescopeCommand } = await import('./gradescope-command');
+  process.exitCode = await gradescopeCommand(args);
 }
 
 /** Parses the command's options and starts it; bad input exits 2 with the command's usage line. */
@@ -43,6 +50,7 @@ export function main(argv: string[]): void {
   const command = COMMANDS.find((c) => c.name === name);
   if (command) work = start(command, args);
   else if (name === 'run') work = run(args);
+  else if (name === 'gradescope') work = gradescope(args);
   else if (name === undefined || name === '-h' || name === '--help') process.stdout.write(USAGE + '\n');
   else fail('sockbook', `unknown command '${name}'`, USAGE);
   work?.catch((error: unknown) => {

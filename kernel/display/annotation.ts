@@ -6,7 +6,7 @@ import type { Metadata, MimeBundle, OutputSink } from '../interpreter/output-sin
  * output was cut, a notice. Never inside the program's stream, which stays
  * byte for byte what a terminal shows.
  */
-export type AnnotationKind = 'exit' | 'output-cut' | 'notice';
+export type AnnotationKind = 'exit' | 'output-cut' | 'notice' | 'check' | 'score';
 
 /** The metadata key that marks a display as the kernel's own annotation. */
 export const ANNOTATION_METADATA_KEY = 'sockbook';
@@ -39,5 +39,5 @@ export function annotationKindOf(metadata: Metadata | undefined): AnnotationKind
   const mark = metadata?.[ANNOTATION_METADATA_KEY];
   if (typeof mark !== 'object' || mark === null) return undefined;
   const kind = (mark as { annotation?: unknown }).annotation;
-  return kind === 'exit' || kind === 'output-cut' || kind === 'notice' ? kind : undefined;
+  return kind === 'exit' || kind === 'output-cut' || kind === 'notice' || kind === 'check' || kind === 'score' ? kind : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Cell } from '../cli/nbformat';
+import type { Cell } from '../notebook/nbformat';
 
 /** Cell tags as Jupyter tools (nbclient, papermill) read them. */
 export const TAG = {
@@ -21,6 +21,19 @@ export function hasTag(cell: Cell, tag: string): boolean {
 export interface GradedCell {
   gradeId: string;
   points: number;
+  /** Gradescope's visibility of its test: `metadata.sockbook.visibility`, else visible. */
+  visibility: GradescopeVisibility;
+  /** The cell's tags, passed on to Gradescope. */
+  tags: string[];
+}
+
+export type GradescopeVisibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
+const VISIBILITIES: readonly string[] = ['visible', 'hidden', 'after_due_date', 'after_published'];
+
+function visibilityOf(cell: Cell): GradescopeVisibility {
+  const own = cell.metadata.sockbook;
+  const value = typeof own === 'object' && own !== null ? (own as { visibility?: unknown }).visibility : undefined;
+  return typeof value === 'string' && VISIBILITIES.includes(value) ? (value as GradescopeVisibility) : 'visible';
 }
 
 export function gradedCell(cell: Cell, fallbackId: string): GradedCell | undefined {
@@ -32,5 +45,7 @@ export function gradedCell(cell: Cell, fallbackId: string): GradedCell | undefin
   return {
     gradeId: typeof gradeId === 'string' && gradeId !== '' ? gradeId : fallbackId,
     points: Number.isFinite(value) && value > 0 ? value : 0,
+    visibility: visibilityOf(cell),
+    tags: cellTags(cell),
   };
 }

@@ -1,5 +1,7 @@
-import type { CodeCell } from '../cli/nbformat';
-import { joinSource } from '../cli/nbformat';
+import { annotationKindOf } from '../display/annotation';
+import type { Metadata } from '../interpreter/output-sink';
+import type { CodeCell } from '../notebook/nbformat';
+import { joinSource } from '../notebook/nbformat';
 
 /** The first line worth showing: the first non-blank one, trimmed. */
 export function firstLine(code: string, max = 80): string {
@@ -17,12 +19,16 @@ export function stripAnsi(text: string): string {
 /** Longest output kept in a report per cell; the middle of a longer one is left out. */
 const REPORT_OUTPUT_LIMIT = 32 * 1024;
 
-/** What a cell printed and raised, as plain text. */
+// The reports list checks and scores apart.
+const isCheckOrScore = (metadata: Metadata) => ['check', 'score'].includes(annotationKindOf(metadata) ?? '');
+
+/** What a cell printed and raised, as plain text (checks and the score line left out). */
 export function outputText(cell: CodeCell): string {
   const parts: string[] = [];
   for (const output of cell.outputs) {
     if (output.output_type === 'stream') parts.push(joinSource(output.text));
     else if (output.output_type === 'error') parts.push(`${output.traceback.join('\n')}\n`);
+    else if (isCheckOrScore(output.metadata)) continue;
     else if (typeof output.data['text/plain'] === 'string') parts.push(`${output.data['text/plain']}\n`);
   }
   const text = stripAnsi(parts.join(''));

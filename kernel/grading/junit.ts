@@ -1,3 +1,4 @@
+import type { CheckResult } from '../display/check';
 import { isFailure, type CellReport, type NotebookReport } from './report';
 
 // XML 1.0 has no way to write most control characters, even escaped.
@@ -32,20 +33,34 @@ function testcase(cell: CellReport, classname: string): string {
   }
 }
 
+/** A check of a cell: a testcase of its own, classname NOTEBOOK.GRADE_ID, its message as the failure or as system-out. */
+function checkCase(check: CheckResult, cell: CellReport, notebook: string): string {
+  const classname = `${notebook}.${cell.graded?.gradeId ?? `cell-${cell.position}`}`;
+  const open = `    <testcase name="${xmlEscape(check.name)}" classname="${xmlEscape(classname)}" time="0.000"`;
+  const message = check.message || (check.passed ? 'passed' : 'failed');
+  const points = `${check.passed ? check.points : 0}/${check.points} points`;
+  if (check.passed) return `${open}>\n      <system-out>${xmlEscape(`${points}: ${message}`)}</system-out>\n    </testcase>`;
+  return `${open}>\n      <failure message="${xmlEscape(message)}" type="CheckFailed">${xmlEscape(`${points}: ${message}`)}</failure>\n    </testcase>`;
+}
+
+const checkCases = (report: NotebookReport) => report.cells.flatMap((cell) => (cell.checks ?? []).map((check) => ({ cell, check })));
+
 /**
  * JUnit XML for one notebook: a testsuite named after it, one testcase per
- * code cell (named by its first line) with its output when it failed.
+ * code cell (named by its first line) with its output when it failed, and
+ * after a cell one testcase per check it reported.
  */
 export function junitXml(report: NotebookReport): string {
-  const failures = report.cells.filter((c) => isFailure(c.status) && c.status !== 'died').length;
+  const checks = checkCases(report);
+  const failures = report.cells.filter((c) => isFailure(c.status) && c.status !== 'died').length + checks.filter((c) => !c.check.passed).length;
   const errors = report.cells.filter((c) => c.status === 'died').length;
   const skipped = report.cells.filter((c) => c.status === 'skipped' || c.status === 'not-run').length;
-  const counts = `tests="${report.cells.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(report.seconds)}"`;
+  const counts = `tests="${report.cells.length + checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(report.seconds)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="sockbook run" ${counts}>`,
     `  <testsuite name="${xmlEscape(report.name)}" ${counts}>`,
-    ...report.cells.map((cell) => testcase(cell, report.name)),
+    ...report.cells.flatMap((cell) => [testcase(cell, report.name), ...(cell.checks ?? []).map((check) => checkCase(check, cell, report.name))]),
     '  </testsuite>',
     '</testsuites>',
     '',

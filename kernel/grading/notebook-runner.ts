@@ -1,7 +1,8 @@
-import type { CodeCell, Notebook } from '../cli/nbformat';
-import { joinSource } from '../cli/nbformat';
-import { DisplayRegistry, NotebookSink } from '../cli/notebook-sink';
+import type { CodeCell, Notebook } from '../notebook/nbformat';
+import { joinSource } from '../notebook/nbformat';
+import { DisplayRegistry, NotebookSink, terminalAnnotation } from '../notebook/notebook-sink';
 import { gradedCell, hasTag, TAG } from './cell-tags';
+import { checksOfCell, recordScore, scoreLine } from './checks';
 import { firstLine, outputText } from './cell-text';
 import type { CellRunner } from './cell-runner';
 import type { CellReport, NotebookReport } from './report';
@@ -51,7 +52,9 @@ export async function runNotebook(nb: Notebook, runner: CellRunner, options: Not
       const code = joinSource(cell.source);
       const base = { position, name: firstLine(code, 200), graded: gradedCell(cell, `cell-${position}`) };
       if (hasTag(cell, TAG.skipExecution)) {
-        reports.push({ ...base, status: 'skipped', seconds: 0, output: '', reason: 'tagged skip-execution' });
+        const report: CellReport = { ...base, status: 'skipped', seconds: 0, output: '', reason: 'tagged skip-execution' };
+        recordScore(cell, report);
+        reports.push(report);
         continue;
       }
       if (stoppedBecause === undefined && deadline.signal.aborted) {
@@ -60,7 +63,9 @@ export async function runNotebook(nb: Notebook, runner: CellRunner, options: Not
       if (stoppedBecause !== undefined) {
         cell.outputs = [];
         cell.execution_count = null;
-        reports.push({ ...base, status: 'not-run', seconds: 0, output: '', reason: stoppedBecause });
+        const report: CellReport = { ...base, status: 'not-run', seconds: 0, output: '', reason: stoppedBecause };
+        recordScore(cell, report);
+        reports.push(report);
         continue;
       }
 
@@ -88,6 +93,10 @@ export async function runNotebook(nb: Notebook, runner: CellRunner, options: Not
         if (report.status === 'failed' && !options.allowErrors) stoppedBecause = `cell ${position} ended in error`;
         if (ename === 'NotebookTimeoutError') stoppedBecause = `the notebook ran longer than ${options.timeoutSeconds} s (--timeout)`;
       }
+      const checks = checksOfCell(cell);
+      if (checks.length > 0) report.checks = checks;
+      recordScore(cell, report);
+      if (report.graded) options.echo(terminalAnnotation(scoreLine(report), process.stdout.isTTY === true));
       reports.push(report);
       options.events?.cellEnded?.(report, i + 1, cells.length);
     }

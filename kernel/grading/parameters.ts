@@ -1,5 +1,5 @@
-import type { CodeCell, Notebook } from '../cli/nbformat';
-import { newCellId, splitLines } from '../cli/nbformat';
+import type { CodeCell, Notebook } from '../notebook/nbformat';
+import { newCellId, splitLines } from '../notebook/nbformat';
 import { hasTag, TAG } from './cell-tags';
 
 /** `-p NAME VALUE`, as papermill takes it. */

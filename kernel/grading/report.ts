@@ -1,3 +1,4 @@
+import type { CheckResult } from '../display/check';
 import type { CellError } from '../interpreter/outcome';
 import type { GradedCell } from './cell-tags';
 import { ExitCode, worstExit } from './exit-codes';
@@ -23,6 +24,8 @@ export interface CellReport {
   /** Why it was not run (skipped, not-run). */
   reason?: string;
   graded?: GradedCell;
+  /** The test results the cell reported (grade.check, SOCKBOOK-CHECK lines). */
+  checks?: CheckResult[];
 }
 
 export interface NotebookReport {
@@ -61,9 +64,25 @@ export function isFailure(status: CellStatus): boolean {
   return status === 'failed' || status === 'timeout' || status === 'died';
 }
 
-/** nbgrader's rule: a graded cell scores its points when it ran without an error output, else 0. */
+/** What a graded cell is worth: its points, or, when it has none, the sum of its checks' points. */
+export function cellMaxScore(cell: CellReport): number {
+  if (!cell.graded) return 0;
+  if (cell.graded.points > 0) return cell.graded.points;
+  return (cell.checks ?? []).reduce((sum, c) => sum + c.points, 0);
+}
+
+/**
+ * nbgrader's rule, with partial credit: a graded cell that ended with an
+ * error output (or a timeout, or did not run) scores 0; otherwise the sum of
+ * its passed checks' points, capped by its points, or, without checks, all its
+ * points. What it wrote on stderr does not matter.
+ */
 export function cellScore(cell: CellReport): number {
-  return cell.graded && cell.status === 'passed' ? cell.graded.points : 0;
+  if (!cell.graded || cell.status !== 'passed') return 0;
+  const max = cellMaxScore(cell);
+  const checks = cell.checks ?? [];
+  if (checks.length === 0) return max;
+  return Math.min(max, checks.reduce((sum, c) => sum + (c.passed ? c.points : 0), 0));
 }
 
 /** The score of the graded cells, when there are any. */
@@ -72,7 +91,7 @@ export function notebookScore(report: NotebookReport): Score | undefined {
   if (graded.length === 0) return undefined;
   return {
     score: graded.reduce((sum, c) => sum + cellScore(c), 0),
-    maxScore: graded.reduce((sum, c) => sum + (c.graded?.points ?? 0), 0),
+    maxScore: graded.reduce((sum, c) => sum + cellMaxScore(c), 0),
   };
 }
 

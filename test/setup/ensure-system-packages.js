@@ -22,6 +22,7 @@ const PACKAGES = [
   'lldb-19', // lldb-dap-19, the debugger of C cells
   'strace', // %strace
   'tcpdump', // %packets
+  'unzip', // lists and unpacks the Gradescope autograder zip in its test
 ];
 
 function installed(pkg) {

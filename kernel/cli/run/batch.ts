@@ -1,8 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../../paths';
 import { ExitCode, worstExit } from '../../grading/exit-codes';
+import { removeWorkdir } from '../../grading/workdir';
 import type { RunOptions } from './options';
 import { UsageError } from './options';
 import { batchProgress, type BatchProgress } from './progress';
@@ -22,10 +24,16 @@ interface Entry {
 const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
 
 /** The command line of one notebook's own `sockbook run`. */
-function childArguments(options: RunOptions, entry: Entry, outDir: string): string[] {
+function childArguments(options: RunOptions, entry: Entry, outDir: string, workRoot: string): string[] {
   const args = ['run', entry.notebook, '-o', path.join(outDir, `${entry.name}.ipynb`), '--name', entry.name, '--progress-ipc'];
   if (options.junit) args.push('--junit', path.join(outDir, `${entry.name}.junit.xml`));
   if (options.results) args.push('--results', path.join(outDir, `${entry.name}.results.json`));
+  args.push('--html', path.join(outDir, `${entry.name}.html`), '--files', path.join(outDir, `${entry.name}.files`));
+  // A --out-dir inside the notebooks' folder holds the other submissions' results: never copied into a run's working directory.
+  for (const excluded of [outDir, ...options.workdirExclude]) args.push('--workdir-exclude', path.resolve(excluded));
+  if (options.tests !== undefined) args.push('--tests', path.resolve(options.tests));
+  if (options.keepWorkdir) args.push('--keep-workdir');
+  args.push('--workdir-parent', workRoot);
   if (options.cellTimeoutSeconds !== undefined) args.push('--cell-timeout', String(options.cellTimeoutSeconds));
   if (options.timeoutSeconds !== undefined) args.push('--timeout', String(options.timeoutSeconds));
   if (options.isolate !== undefined) args.push('--isolate', options.isolate.length > 0 ? options.isolate.join(',') : 'none');
@@ -75,17 +83,20 @@ export async function runBatch(options: RunOptions): Promise<ExitCode> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // The runs' working directories are made in one directory of the batch, removed at its end even if a run was killed.
+  const workRoot = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'sockbook-batch-'));
   const summaries: NotebookSummary[] = new Array(entries.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < entries.length && !interrupted) {
       const index = next++;
-      summaries[index] = await runChild(options, entries[index], outDir, progress, running);
+      summaries[index] = await runChild(options, entries[index], outDir, workRoot, progress, running);
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.min(options.jobs, entries.length) }, worker));
   } finally {
+    if (!options.keepWorkdir) await removeWorkdir(workRoot);
     progress.stop();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -108,13 +119,13 @@ function stopChild(child: ChildProcess): void {
   timer.unref();
 }
 
-function runChild(options: RunOptions, entry: Entry, outDir: string, progress: BatchProgress, running: Set<ChildProcess>): Promise<NotebookSummary> {
+function runChild(options: RunOptions, entry: Entry, outDir: string, workRoot: string, progress: BatchProgress, running: Set<ChildProcess>): Promise<NotebookSummary> {
   const started = Date.now();
   // What the notebook's cells printed, for the teacher to read later.
   const log = fs.openSync(path.join(outDir, `${entry.name}.log`), 'w');
   let child: ChildProcess;
   try {
-    child = fork(SOCKBOOK, childArguments(options, entry, outDir), { stdio: ['ignore', log, log, 'ipc'] });
+    child = fork(SOCKBOOK, childArguments(options, entry, outDir, workRoot), { stdio: ['ignore', log, log, 'ipc'] });
   } finally {
     fs.closeSync(log);
   }

@@ -14,6 +14,18 @@ export interface RunOptions {
   junit?: string | true;
   /** --results: a file name, or (with --out-dir) true for DIR/NAME.results.json. */
   results?: string | true;
+  /** --html: a file name, or (with --out-dir) true for DIR/NAME.html (always written with --out-dir). */
+  html?: string | true;
+  /** --tests: an instructor's notebook whose graded cells replace the student's. */
+  tests?: string;
+  /** --keep-workdir: the private working directory is not removed after the run. */
+  keepWorkdir: boolean;
+  /** --files: where what the notebook wrote in its working directory is kept (with --out-dir: DIR/NAME.files). */
+  files?: string;
+  /** --workdir-exclude: paths not copied into the working directory (set by --out-dir for its children). */
+  workdirExclude: string[];
+  /** --workdir-parent: where the working directory is made (set by --out-dir, which removes it even when a run is killed). */
+  workdirParent?: string;
   jobs: number;
   /** --name: the notebook's name in the reports (default: its file name without .ipynb). */
   name?: string;
@@ -45,7 +57,8 @@ Executes notebooks through the kernel, without Python, and reports on them.
 
   -o, --output FILE      where the executed notebook goes (default: in place)
   --out-dir DIR          run each notebook in a kernel of its own; NAME.ipynb gets
-                         DIR/NAME.ipynb (and DIR/NAME.log with what it printed)
+                         DIR/NAME.ipynb, DIR/NAME.log (what it printed),
+                         DIR/NAME.html and DIR/NAME.files/ (what it wrote)
   -j, --jobs N           with --out-dir: N notebooks at a time (default 1)
   --name NAME            the notebook's name in the reports (default: its file
                          name; with --out-dir, NAME as above)
@@ -53,6 +66,19 @@ Executes notebooks through the kernel, without Python, and reports on them.
                          (with --out-dir: no FILE, DIR/NAME.junit.xml)
   --results [FILE]       Gradescope results.json from the nbgrader-graded cells
                          (with --out-dir: no FILE, DIR/NAME.results.json)
+  --html [FILE]          the executed notebook with its scores as one HTML page
+                         (with --out-dir: no FILE, always DIR/NAME.html)
+  --tests INSTRUCTOR.ipynb
+                         hidden tests: its graded cells replace the student's
+                         cells of the same nbgrader grade_id (and are added
+                         where the student deleted them)
+  --files DIR            keep what the notebook wrote in its working directory
+                         in DIR (with --out-dir: DIR/NAME.files)
+  --keep-workdir         do not remove the run's private working directory
+  --workdir-exclude PATH a path not copied into the working directory
+                         (repeatable; set by --out-dir for its children)
+  --workdir-parent DIR   make the working directory in DIR (default: the
+                         system's temporary directory; set by --out-dir)
   --cell-timeout S       stop a cell after S seconds: CellTimeoutError, the run
                          goes on (default ${DEFAULT_CELL_TIMEOUT_SECONDS})
   --timeout S            stop the notebook after S seconds in all
@@ -67,6 +93,9 @@ Executes notebooks through the kernel, without Python, and reports on them.
   -q, --quiet            print only errors and the summary
   --progress-ipc         report progress to a parent sockbook run (used by --out-dir)
   -h, --help             this help
+
+Each run works in a private copy of the notebook's directory (other
+notebooks left out), removed afterwards unless --keep-workdir.
 
 Cell tags: raises-exception (an error is expected), skip-execution (not run).
 A timeout or a death of the executor never stops the run; other errors do,
@@ -86,7 +115,7 @@ function markBareReportFlags(argv: string[]): string[] {
   const end = argv.indexOf('--');
   const options = end < 0 ? argv : argv.slice(0, end);
   if (!options.some((a) => a === '--out-dir' || a.startsWith('--out-dir='))) return argv;
-  const marked = options.map((a) => (a === '--junit' || a === '--results' ? `${a}=` : a));
+  const marked = options.map((a) => (a === '--junit' || a === '--results' || a === '--html' ? `${a}=` : a));
   return end < 0 ? marked : [...marked, ...argv.slice(end)];
 }
 
@@ -104,6 +133,12 @@ export function parseRunOptions(argv: string[]): RunOptions {
         'out-dir': { type: 'string' },
         junit: { type: 'string' },
         results: { type: 'string' },
+        html: { type: 'string' },
+        tests: { type: 'string' },
+        files: { type: 'string' },
+        'keep-workdir': { type: 'boolean' },
+        'workdir-exclude': { type: 'string', multiple: true },
+        'workdir-parent': { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         name: { type: 'string' },
         isolate: { type: 'string' },
@@ -149,7 +184,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
 
   const help = values.help === true;
   const outDir = values['out-dir'];
-  const report = (option: '--junit' | '--results', value: string | undefined): string | true | undefined => {
+  const report = (option: '--junit' | '--results' | '--html', value: string | undefined): string | true | undefined => {
     if (value === undefined) return undefined;
     if (outDir !== undefined) {
       if (value !== '') throw new UsageError(`${option} takes no file name with --out-dir (each notebook gets its own file there)`);
@@ -175,6 +210,12 @@ export function parseRunOptions(argv: string[]): RunOptions {
     outDir,
     junit: report('--junit', values.junit),
     results: report('--results', values.results),
+    html: report('--html', values.html),
+    tests: values.tests,
+    keepWorkdir: values['keep-workdir'] === true,
+    files: values.files,
+    workdirExclude: values['workdir-exclude'] ?? [],
+    workdirParent: values['workdir-parent'],
     jobs,
     name: values.name,
     isolate,
@@ -192,8 +233,9 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (outDir === undefined) {
     if (notebooks.length > 1) throw new UsageError(`${notebooks.length} notebooks: several notebooks need --out-dir DIR`);
     if (values.jobs !== undefined) throw new UsageError('--jobs needs --out-dir DIR');
-  } else if (options.output !== undefined || options.name !== undefined) {
-    throw new UsageError(`${options.output !== undefined ? '-o' : '--name'} is for one notebook; with --out-dir each notebook goes to DIR/NAME.ipynb`);
+  } else if (options.output !== undefined || options.name !== undefined || options.files !== undefined) {
+    const which = options.output !== undefined ? '-o' : options.name !== undefined ? '--name' : '--files';
+    throw new UsageError(`${which} is for one notebook; with --out-dir each notebook goes to DIR/NAME.ipynb (and DIR/NAME.files)`);
   }
   return options;
 }

@@ -56,6 +56,26 @@ declare const display: SockbookDisplay;
  */
 declare function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
 
+/** Test results of a graded cell (\`sockbook run\` adds up their points). */
+interface SockbookGrade {
+  /**
+   * Records one test result: passed when \`condition\` is truthy. Shown in the
+   * cell as \`✔ name (points/points): message\` or \`✘ name (0/points): message\`.
+   * A graded cell (nbgrader \`grade: true\`) scores the sum of its passed
+   * checks' points, capped by the cell's points; an error in the cell scores 0.
+   * Returns whether it passed.
+   *
+   * @param name the check's name, as reports show it
+   * @param condition truthy when the check passed
+   * @param points what it is worth (default 1)
+   * @param message what the student reads, e.g. what was expected and what came
+   */
+  check(name: string, condition: unknown, points?: number, message?: string): boolean;
+}
+
+/** Partial credit with messages: grade.check(name, condition, points, message). */
+declare const grade: SockbookGrade;
+
 /** Resolves after ms milliseconds (interrupting the cell ends the wait). */
 declare function sleep(ms: number): Promise<void>;
 

@@ -8,6 +8,7 @@ import type { ChildChannel } from './child-channel';
 import { createCommApi, type CommRegistry } from './comm-api';
 import { createDisplay } from './display-api';
 import { createPictureApi } from './picture-api';
+import { createGrade } from './grade-api';
 import { createLaunch } from './launcher';
 import { SHELL_LINE_HELPER, SHOW_VALUE_HELPER } from './magic-lines';
 import type { Annotation } from '../../display/annotation';
@@ -43,6 +44,7 @@ export const builtins: Record<string, (context: BuiltinContext) => PropertyDescr
   psTree: (context) => value(pictureApi(context).psTree),
   // Made at start: its control target must answer a reloaded page even before a cell makes a widget.
   widgets: ({ comms, channel }) => value(createWidgets(new WidgetRegistry(comms), createDisplay((event) => channel.emit(event)))),
+  grade: ({ channel }) => value(createGrade((event) => channel.emit(event))),
   [SHELL_LINE_HELPER]: () => value(runShellCommand),
   [SHOW_VALUE_HELPER]: ({ channel }) => value(createShowValue((event) => channel.emit(event))),
   libc: () => ({ get: loadLibc, configurable: true, enumerable: false }),

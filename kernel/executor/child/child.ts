@@ -27,8 +27,27 @@ trustExtraCaCertsWhenUsed();
 
 /** The checker thread starts at the latest this long after the executor (ms), if the first cell still runs. */
 const CHECKER_START_LATEST_MS = 3000;
+/**
+ * After the first request, the checker waits for this long without a request
+ * (ms): a lesson's first minute (twenty kernels compiling and starting their
+ * executors at once, or a notebook run from the top) then finishes its cells
+ * before the compiler's load takes the CPU. A question someone waits for
+ * (completion, inspection) starts it at once.
+ */
+const CHECKER_START_QUIET_MS = 1500;
 let requestDone: () => void = () => undefined;
 const firstRequestDone = new Promise<void>((resolve) => (requestDone = resolve));
+/** When the last request arrived (performance.now()). */
+let lastRequestAt = 0;
+
+/** Resolves once no request has arrived for CHECKER_START_QUIET_MS (a long cell still running does not hold it). */
+async function quietPeriod(): Promise<void> {
+  for (;;) {
+    const wait = lastRequestAt + CHECKER_START_QUIET_MS - performance.now();
+    if (wait <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, wait).unref());
+  }
+}
 
 // Into the kernel's cgroups while the modules load; no request runs before (see handle).
 const groupsJoined = joinExecutorGroups((text) => process.stderr.write(text));
@@ -66,6 +85,7 @@ process.on('SIGTERM', exitAfterCleanup);
 process.on('disconnect', exitAfterCleanup);
 
 process.on('message', (message: ClientMessage) => {
+  lastRequestAt = performance.now();
   if (message.type === 'interrupt') interrupts.requested(message.id);
   else if (message.type === 'inputReply') channel.inputReply(message);
   else if (message.type === 'execute') {
@@ -143,5 +163,6 @@ async function answer(request: ClientRequest): Promise<void> {
 
 channel.ready();
 // The compiler and the language service load in their own thread once the first request is answered (or a few
-// seconds on, if it runs long): loading them takes more CPU than the first cell, which should not share it.
-checker.startWhen(Promise.race([firstRequestDone, new Promise((resolve) => setTimeout(resolve, CHECKER_START_LATEST_MS).unref())]));
+// seconds on, if it runs long) and no request came for a moment: loading them takes more CPU than the first
+// cell, which should not share it.
+checker.startWhen(Promise.race([firstRequestDone, new Promise((resolve) => setTimeout(resolve, CHECKER_START_LATEST_MS).unref())]).then(quietPeriod));

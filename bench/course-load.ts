@@ -106,7 +106,8 @@ function load(jupyter: JupyterDirs, name: keyof typeof kernels, count: number): 
       stdout += d.toString();
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       if (result || !line || !stdout.slice(stdout.indexOf(line)).includes('\n')) return;
-      const data = JSON.parse(line) as { ready: number[]; cells_wall_ms: number; pids: number[]; trace: TraceEntry[] };
+      const data = JSON.parse(line) as { ready: number[]; cells_wall_ms: number; pids: number[]; trace: TraceEntry[]; restarts: string[] };
+      if (data.restarts.length) console.log(`  ${kernels[name].label}: ${data.restarts.length} kernel(s) died before ready and were started again: ${data.restarts.join('; ')}`);
       const { peak, allAtOnceMs } = overlap(data.trace, count);
       const measured: Load = { readyMs: data.ready, cellsWallMs: data.cells_wall_ms, readings: [], peakConcurrent: peak, allAtOnceMs, loadAtCells: loadAverage() };
       result = measured;

@@ -40,12 +40,20 @@ const firstRequestDone = new Promise<void>((resolve) => (requestDone = resolve))
 /** When the last request arrived (performance.now()). */
 let lastRequestAt = 0;
 
-/** Resolves once no request has arrived for CHECKER_START_QUIET_MS (a long cell still running does not hold it). */
+/** The checker starts at the latest this long after it began waiting for a quiet moment, even if requests keep coming (ms). */
+const CHECKER_START_QUIET_LIMIT_MS = 10000;
+
+/**
+ * Resolves once no request has arrived for CHECKER_START_QUIET_MS (a long cell
+ * still running does not hold it), or CHECKER_START_QUIET_LIMIT_MS after it
+ * began waiting: cells that never stop coming still get their type errors.
+ */
 async function quietPeriod(): Promise<void> {
-  for (;;) {
+  const giveUpAt = performance.now() + CHECKER_START_QUIET_LIMIT_MS;
+  while (performance.now() < giveUpAt) {
     const wait = lastRequestAt + CHECKER_START_QUIET_MS - performance.now();
     if (wait <= 0) return;
-    await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, giveUpAt - performance.now())).unref());
   }
 }
 

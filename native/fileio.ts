@@ -116,15 +116,30 @@ export function unlink(path: string): number {
   return check('unlink', unlinkC(path) as number);
 }
 
-/** Reads once (up to `max` bytes, default 64 KiB) and returns the bytes read; empty at end of file. */
+/**
+ * Where readBuffer and readString read into, kept between calls (grown to the
+ * largest `max` asked for): a fresh zero-filled 64 KiB buffer per read cost an
+ * echo server more than the read itself. Only synchronous reads use it, so no
+ * two reads share it at once.
+ */
+let scratch = Buffer.alloc(0);
+const SCRATCH_LIMIT = 1024 * 1024;
+
+function readIntoScratch(fd: number, max: number): Buffer {
+  if (!Number.isInteger(max) || max < 0) throw new RangeError(`read: max must be a non-negative integer, got ${max}`);
+  // A read of more than 1 MiB gets a buffer of its own, so one large read does not stay resident.
+  const into = max > SCRATCH_LIMIT ? Buffer.alloc(max) : scratch.length >= max ? scratch : (scratch = Buffer.alloc(max));
+  return into.subarray(0, read(fd, into, max));
+}
+
+/** Reads once (up to `max` bytes, default 64 KiB) and returns the bytes read (a Buffer of their own); empty at end of file. */
 export function readBuffer(fd: number, max = 65536): Buffer {
-  const buf = Buffer.alloc(max);
-  return buf.subarray(0, read(fd, buf, max));
+  return Buffer.from(readIntoScratch(fd, max));
 }
 
 /** Reads once (up to `max` bytes) and decodes them as UTF-8; '' at end of file. */
 export function readString(fd: number, max = 65536): string {
-  return readBuffer(fd, max).toString('utf8');
+  return readIntoScratch(fd, max).toString('utf8');
 }
 
 /** readBuffer without blocking the event loop (see read_async). */

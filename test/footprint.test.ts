@@ -105,3 +105,31 @@ describe('footprint: an idle executor gives its type checker back', function () 
     assert.match(stderr, /error TS2322: Type 'string' is not assignable to type 'number'/);
   });
 });
+
+describe('footprint: an idle kernel ends its spare helpers', function () {
+  this.timeout(120000);
+  let kernel: KernelClient;
+  before(async () => {
+    kernel = await KernelClient.start({ env: { SOCKBOOK_SPARE_IDLE_S: '1' } });
+  });
+  after(async () => {
+    await kernel?.close();
+  });
+
+  const spares = () => descendants(kernel.process.pid as number).filter((p) => /sockbook-run --spare/.test(p.command));
+
+  it('keeps spares while commands come, ends them after the idle time, and the next command still runs', async () => {
+    const first = await kernel.execute('!echo one');
+    assert.equal(KernelClient.streamText(first.outputs), 'one\n');
+    assert.ok(spares().length > 0, 'a terminal command leaves spares for the next ones');
+    let left = spares().length;
+    for (let waited = 0; left > 0 && waited < 20000; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      left = spares().length;
+    }
+    assert.equal(left, 0, 'no spare is left once no command came for the idle time');
+    const next = await kernel.execute('!echo two');
+    assert.equal(KernelClient.streamText(next.outputs), 'two\n');
+    assert.equal(next.reply.content.status, 'ok');
+  });
+});

@@ -4,19 +4,61 @@
  * dirs a run must clean up even when it fails, and the summary rows that
  * bench/run.js collects into one Markdown table.
  */
-import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { projectRoot } from '../../kernel/paths';
+import { nativeArtifact, projectRoot } from '../../kernel/paths';
 import { KernelClient, StartOptions } from '../../test/support/kernel-client';
 import { freePort } from '../../test/support/kernel-client';
 export { freePort };
 
-/** Debian's Python, which has ipykernel and jupyter_client (the first python3 on PATH may not). */
-export const PYTHON = '/usr/bin/python3';
-/** ipykernel's command line, as KernelClient takes it. */
+/**
+ * The Python of the pinned Jupyter environment (build/jupyter, made by
+ * test/setup/ensure-jupyter-env.js, which bench/run.js calls first): the newest
+ * ipykernel (7.4, IPython 9) and jupyter_client 8, as a user installs them
+ * from pip today. It runs the drivers in bench/py and is the peer.
+ */
+export const PYTHON = path.join(projectRoot, 'build', 'jupyter', 'bin', 'python');
+/** Debian's Python with its older ipykernel (6.17): measured beside the peer, for reference. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+/** The peer's command line (ipykernel 7.4), as KernelClient takes it. */
 export const IPYKERNEL = [PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'];
+/** Debian's ipykernel's command line. */
+export const IPYKERNEL_DEBIAN = [DEBIAN_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'];
+/** The kernelspec names jupyterDirs() installs for the two ipykernels. */
+export const PEER_KERNEL = 'ipykernel74';
+export const DEBIAN_KERNEL = 'ipykernel-debian';
+
+/** The versions of both ipykernels, for the bench's header. */
+export function peerVersions(): string {
+  const version = (python: string) => {
+    const probe = spawnSync(python, ['-c', 'import ipykernel, jupyter_client; print(ipykernel.__version__, jupyter_client.__version__)'], { encoding: 'utf8' });
+    return probe.status === 0 ? probe.stdout.trim().replace(' ', ' / jupyter_client ') : 'missing';
+  };
+  return `peer ipykernel ${version(PYTHON)} (${PYTHON}); reference ipykernel ${version(DEBIAN_PYTHON)} (Debian, ${DEBIAN_PYTHON})`;
+}
+
+/**
+ * sockbook's command line as its kernelspec has it (kernel.json, as `sockbook
+ * install` fills it in: sockbook-listen, then Node with the kernel's flags), so
+ * the benches measure the kernel Jupyter starts.
+ */
+export function sockbookArgv(): string[] {
+  const spec = JSON.parse(readFileSync(path.join(projectRoot, 'kernel.json'), 'utf8')) as { argv: string[] };
+  const listen = nativeArtifact('sockbook-listen');
+  const argv = spec.argv[0] === '{listen}' && !existsSync(listen) ? spec.argv.slice(spec.argv.indexOf('--') + 1) : spec.argv;
+  return argv.map((arg) => arg.replace('{listen}', listen).replace('{node}', process.execPath).replace('{sockbook}', path.join(projectRoot, 'bin', 'sockbook.js')));
+}
+
+/** The machine's load average (1, 5, 15 min) from /proc/loadavg, for the bench's output. */
+export function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'n/a';
+  }
+}
 
 // ---------------------------------------------------------------- statistics
 
@@ -234,7 +276,7 @@ export interface Kernel {
 }
 
 export async function startKernel(options: StartOptions = {}): Promise<Kernel> {
-  const client = await KernelClient.start(options);
+  const client = await KernelClient.start({ ...options, argv: options.argv ?? sockbookArgv() });
   const pid = client.process.pid as number;
   let snapshot = processTree(pid);
   // Remember every process the kernel ever had, so a child that got reparented is killed too.
@@ -325,7 +367,8 @@ export interface JupyterDirs {
 
 /**
  * A private Jupyter setup for the Python drivers in bench/py: `sockbook install
- * --prefix DIR` and JUPYTER_PATH pointing there. At cleanup, every kernel of
+ * --prefix DIR`, kernelspecs for both ipykernels (PEER_KERNEL, DEBIAN_KERNEL),
+ * and JUPYTER_PATH pointing there. At cleanup, every kernel of
  * the pid file still running with its connection file in our runtime dir is
  * killed by pid (with its descendants), then the dir is removed.
  */
@@ -341,6 +384,12 @@ export async function jupyterDirs(): Promise<JupyterDirs> {
     JUPYTER_CONFIG_DIR: path.join(dir, 'config'),
     PYTHONDONTWRITEBYTECODE: '1',
   };
+  // Both ipykernels under names of their own, so neither depends on which `python3` kernelspec Jupyter finds first.
+  for (const [name, argv, label] of [[PEER_KERNEL, IPYKERNEL, 'ipykernel 7.4'], [DEBIAN_KERNEL, IPYKERNEL_DEBIAN, "Debian's ipykernel"]] as const) {
+    const specDir = path.join(dir, 'share', 'jupyter', 'kernels', name);
+    mkdirSync(specDir, { recursive: true });
+    writeFileSync(path.join(specDir, 'kernel.json'), JSON.stringify({ argv, display_name: label, language: 'python' }));
+  }
   const pidFile = path.join(dir, 'kernel-pids');
   atCleanup(() => {
     if (!existsSync(pidFile)) return;

@@ -64,6 +64,36 @@ interface Spare {
 /** How many spares are kept ready: an idle one costs well under 1 MB. */
 const SPARE_COUNT = 2;
 
+/**
+ * The spares end after this long without a pty command (seconds;
+ * SOCKBOOK_SPARE_IDLE_S, 0: kept): a kernel left idle on a course server is
+ * then its own process and the reaper. A student working through a lesson runs
+ * commands closer together than this; the first command after a pause starts
+ * its helper itself (a cgroup join, a few to 30 ms) as the first of a kernel does.
+ */
+const SPARE_IDLE_MS = spareIdleMs();
+
+function spareIdleMs(): number {
+  const raw = process.env.SOCKBOOK_SPARE_IDLE_S;
+  const seconds = raw === undefined || raw === '' ? 10 : Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 10000;
+}
+
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** (Re)starts the countdown that ends the spares once no command wanted one for SPARE_IDLE_MS. */
+function endSparesWhenIdle(): void {
+  if (SPARE_IDLE_MS === 0) return;
+  if (idleTimer) idleTimer.refresh();
+  else {
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      void endSpares();
+    }, SPARE_IDLE_MS);
+    idleTimer.unref();
+  }
+}
+
 /** Oldest first: the oldest is the likeliest to have finished its setup. */
 let spares: Spare[] = [];
 
@@ -88,6 +118,7 @@ function startSpares(): void {
   const { launch, key } = spareLaunch();
   dropStaleSpares(key);
   while (spares.length < SPARE_COUNT) spares.push(startSpare(launch, key));
+  endSparesWhenIdle();
 }
 
 function startSpare(launch: LaunchCommand, key: string): Spare {
@@ -133,6 +164,8 @@ function endOneSpare(spare: Spare): Promise<void> {
 
 /** Ends the spare helpers (shutdown). */
 export async function endSpares(): Promise<void> {
+  clearTimeout(idleTimer);
+  idleTimer = undefined;
   const current = spares;
   spares = [];
   await Promise.all(current.map(endOneSpare));

@@ -15,7 +15,7 @@ const YOUNG_GENERATION_MB = 4;
  * server most kernels sit idle, and the compiler and its service are most of an idle executor's memory. The next
  * question starts it again with the cells it knew (it loads in about a second; cells do not wait for it meanwhile).
  */
-const IDLE_SECONDS = Number(process.env.SOCKBOOK_CHECKER_IDLE_S ?? 60);
+const IDLE_SECONDS = Number(process.env.SOCKBOOK_CHECKER_IDLE_S ?? 10);
 
 interface Pending {
   resolve(result: unknown): void;

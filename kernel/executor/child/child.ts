@@ -30,8 +30,35 @@ trustExtraCaCertsWhenUsed();
 const CHECKER_START_LATEST_MS = 3000;
 /** How long an interrupted comm handler's commands get to end before the message is answered (ms). */
 const COMM_SETTLE_LIMIT_MS = 1500;
+/**
+ * After the first request, the checker waits for this long without a request
+ * (ms): a lesson's first minute (twenty kernels compiling and starting their
+ * executors at once, or a notebook run from the top) then finishes its cells
+ * before the compiler's load takes the CPU. A question someone waits for
+ * (completion, inspection) starts it at once.
+ */
+const CHECKER_START_QUIET_MS = 1500;
 let requestDone: () => void = () => undefined;
 const firstRequestDone = new Promise<void>((resolve) => (requestDone = resolve));
+/** When the last request arrived (performance.now()). */
+let lastRequestAt = 0;
+
+/** The checker starts at the latest this long after it began waiting for a quiet moment, even if requests keep coming (ms). */
+const CHECKER_START_QUIET_LIMIT_MS = 10000;
+
+/**
+ * Resolves once no request has arrived for CHECKER_START_QUIET_MS (a long cell
+ * still running does not hold it), or CHECKER_START_QUIET_LIMIT_MS after it
+ * began waiting: cells that never stop coming still get their type errors.
+ */
+async function quietPeriod(): Promise<void> {
+  const giveUpAt = performance.now() + CHECKER_START_QUIET_LIMIT_MS;
+  while (performance.now() < giveUpAt) {
+    const wait = lastRequestAt + CHECKER_START_QUIET_MS - performance.now();
+    if (wait <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, giveUpAt - performance.now())).unref());
+  }
+}
 
 // Into the kernel's cgroups while the modules load; no request runs before (see handle).
 const groupsJoined = joinExecutorGroups((text) => process.stderr.write(text));
@@ -75,6 +102,7 @@ process.on('disconnect', exitAfterCleanup);
 const busyComms = new Map<number, () => void>();
 
 process.on('message', (message: ClientMessage) => {
+  lastRequestAt = performance.now();
   if (message.type === 'interrupt') {
     const stopComm = busyComms.get(message.id);
     if (stopComm) stopComm();
@@ -186,8 +214,9 @@ async function answer(request: ClientRequest): Promise<void> {
 
 channel.ready();
 // The compiler and the language service load in their own thread once the first request is answered (or a few
-// seconds on, if it runs long): loading them takes more CPU than the first cell, which should not share it.
-checker.startWhen(Promise.race([firstRequestDone, new Promise((resolve) => setTimeout(resolve, CHECKER_START_LATEST_MS).unref())]));
+// seconds on, if it runs long) and no request came for a moment: loading them takes more CPU than the first
+// cell, which should not share it.
+checker.startWhen(Promise.race([firstRequestDone, new Promise((resolve) => setTimeout(resolve, CHECKER_START_LATEST_MS).unref())]).then(quietPeriod));
 
 function showHandlerError(error: unknown): void {
   console.error(`Error in a comm handler: ${(error as Error)?.stack ?? String(error)}`);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { JupyterServer } from './support/jupyter-server';
+import { KernelClient } from './support/kernel-client';
 
 /*
  * Two-way comms between TypeScript cells and a frontend, through a real
@@ -123,5 +124,43 @@ describe('two-way comms from TypeScript cells, through a jupyter server and @jup
     stray.open({});
     await until('comm_close for the unknown target', () => closedBy !== undefined);
     assert.equal(closedBy, 'comm_close');
+  });
+});
+
+describe('comms while the first cell still owes a notice (isolation refused)', function () {
+  this.timeout(120000);
+  let client: KernelClient;
+
+  before(async () => {
+    // An isolation setting the kernel cannot follow: it runs without, and tells the first visible cell.
+    client = await KernelClient.start({ env: { SOCKBOOK_ISOLATE: 'no-such-isolation' } });
+  });
+  after(async () => {
+    await client?.close();
+  });
+
+  it('a comm the frontend opens reaches the target a cell registered, and comm_info lists it', async () => {
+    // Silent, so the notice is still pending when the comm opens.
+    const registered = await client.execute(`comm.registerTarget('echo', (c, msg) => { c.send({ opened: msg.data }); c.on('msg', (m) => c.send({ echo: m.data })); });`, { silent: true });
+    assert.equal(registered.reply.content.status, 'ok');
+
+    const commId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    const openId = await client.send('shell', 'comm_open', { comm_id: commId, target_name: 'echo', data: { hello: 'kernel' } });
+    const fromKernel = (parent: string) => client.outputsOf(parent).filter((m) => m.header.msg_type.startsWith('comm_'));
+    await client.waitFor(() => fromKernel(openId).length > 0);
+    assert.deepEqual(fromKernel(openId).map((m) => [m.header.msg_type, m.content.data]), [['comm_msg', { opened: { hello: 'kernel' } }]]);
+
+    const msgId = await client.send('shell', 'comm_msg', { comm_id: commId, data: { ping: 1 } });
+    await client.waitFor(() => fromKernel(msgId).length > 0);
+    assert.deepEqual(fromKernel(msgId).map((m) => [m.header.msg_type, m.content.data]), [['comm_msg', { echo: { ping: 1 } }]]);
+
+    const info = await client.request('shell', 'comm_info_request', { target_name: 'echo' });
+    assert.deepEqual(info.content.comms, { [commId]: { target_name: 'echo' } });
+
+    // The notice was pending all along: the first visible cell shows it.
+    const visible = await client.execute('1 + 1');
+    const notice = visible.outputs.filter((m) => m.header.msg_type === 'display_data').map((m) => String((m.content.data as Record<string, unknown>)['text/plain']));
+    assert.equal(notice.length, 1, `one notice, got ${JSON.stringify(visible.outputs.map((m) => m.header.msg_type))}`);
+    assert.match(notice[0], /SOCKBOOK_ISOLATE: unknown isolation 'no-such-isolation'/);
   });
 });

@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
-import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../kernel/interpreter/interpreter';
+import type { Completeness, CompletionResult, InspectionResult, LanguageFacts } from '../kernel/interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../kernel/interpreter/outcome';
 import type { OutputSink } from '../kernel/interpreter/output-sink';
+import { BaseInterpreter } from '../kernel/interpreter/base-interpreter';
 import { Session } from '../kernel/session/session';
 import type { ChannelEvents, Channels, OutgoingChannel, RoutedChannel } from '../kernel/transport/channels';
 import { decodeMessage, encodeMessage, newHeader } from '../kernel/wire/codec';
@@ -83,7 +84,7 @@ const keyboardInterrupt: CellOutcome = { status: 'error', ename: 'KeyboardInterr
  * down, 'ask' asks for input and prints the answer; anything else prints
  * `ran <code>`.
  */
-class ScriptedInterpreter implements Interpreter {
+class ScriptedInterpreter extends BaseInterpreter {
   readonly ran: string[] = [];
   shutdowns: boolean[] = [];
   private releaseBlocked: (() => void) | null = null;

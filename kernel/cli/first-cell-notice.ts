@@ -1,4 +1,5 @@
 import { showAnnotation } from '../display/annotation';
+import type { CommMessage, OpenComm } from '../interpreter/comm';
 import type { OutputSink } from '../interpreter/output-sink';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
@@ -48,8 +49,16 @@ export class FirstCellNotice implements Interpreter {
     return this.inner.isComplete(code);
   }
 
+  onComm(message: CommMessage, sink: OutputSink): Promise<void> {
+    return this.inner.onComm(message, sink);
+  }
+
+  openComms(targetName?: string): Promise<OpenComm[]> {
+    return this.inner.openComms(targetName);
+  }
+
   prepare(): void {
-    this.inner.prepare?.();
+    this.inner.prepare();
   }
 
   shutdown(restart: boolean): Promise<void> {

@@ -10,6 +10,7 @@ import type * as SystemViews from '../views/system-views';
 import type * as Registry from '../runner/registry';
 import type * as RunnerShutdown from '../runner/shutdown';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
+import { BaseInterpreter } from '../interpreter/base-interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 import { errorOutcome as error, interruptOutcome } from '../interpreter/outcome';
 import type * as CommandStep from './command-step';
@@ -64,7 +65,7 @@ const interrupted = interruptOutcome();
  * Runs cells by their plan: file cells and shell commands
  * through the runner, TypeScript through the executor child process.
  */
-export class CellInterpreter implements Interpreter {
+export class CellInterpreter extends BaseInterpreter {
   private cwd: string;
   private strict: boolean;
   /** Chosen by the notebook's setup cell when it runs; later file cells follow it. */
@@ -76,6 +77,7 @@ export class CellInterpreter implements Interpreter {
   private readonly planner = new CellPlanner(planCells);
 
   constructor(private readonly options: InterpreterOptions) {
+    super();
     this.cwd = options.cwd ?? process.cwd();
     this.commandEnv = options.env ? { ...process.env, ...options.env } : undefined;
     this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
@@ -89,7 +91,7 @@ export class CellInterpreter implements Interpreter {
    * Reads what the first cell of any kind needs once the client has seen the kernel ready,
    * so the first cell does not wait for it. The TypeScript executor is not started here.
    */
-  prepare(): void {
+  override prepare(): void {
     setTimeout(() => {
       planCells();
       commandStep();
@@ -237,12 +239,12 @@ export class CellInterpreter implements Interpreter {
   }
 
   /** Comms live in the TypeScript executor; with none running, a frontend's comm_open has no target and is closed. */
-  async onComm(message: CommMessage, sink: OutputSink): Promise<void> {
+  override async onComm(message: CommMessage, sink: OutputSink): Promise<void> {
     if (await this.executor.handleComm(message, sink)) return;
-    if (message.kind === 'open') sink.comm?.({ kind: 'close', commId: message.commId, data: {} });
+    await super.onComm(message, sink);
   }
 
-  openComms(targetName?: string): Promise<OpenComm[]> {
+  override openComms(targetName?: string): Promise<OpenComm[]> {
     return this.executor.openComms(targetName);
   }
 

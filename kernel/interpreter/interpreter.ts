@@ -40,7 +40,8 @@ export interface LanguageFacts {
 /**
  * What the session needs from whatever runs cells (xeus' "interpreter").
  * The session owns the wire, ordering, status and counting; the interpreter
- * owns meaning.
+ * owns meaning. Every method is required, so a wrapper cannot drop one by
+ * leaving it out; `BaseInterpreter` (base-interpreter.ts) gives the defaults.
  */
 export interface Interpreter {
   /** The language facts of kernel_info; cheap (loads no compiler), asked for on every kernel_info_request. */
@@ -60,13 +61,13 @@ export interface Interpreter {
   /**
    * A comm message from a frontend. What the kernel's side sends back (and
    * prints) goes through `sink`; the promise settles once it has been handled.
-   * Without it, the session closes every comm a frontend opens.
+   * A comm the frontend opens to a target nobody has is closed through `sink`.
    */
-  onComm?(message: CommMessage, sink: OutputSink): Promise<void>;
+  onComm(message: CommMessage, sink: OutputSink): Promise<void>;
   /** The comms open now, for comm_info_request; only those of `targetName` when given. */
-  openComms?(targetName?: string): Promise<OpenComm[]>;
+  openComms(targetName?: string): Promise<OpenComm[]>;
   /** Called once the first kernel_info_reply is out: a chance to start slow parts (the TypeScript executor) early. */
-  prepare?(): void;
+  prepare(): void;
   /** Ends every process the interpreter started; with restart, gets ready to run cells again from a clean state. */
   shutdown(restart: boolean): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import { errorOutcome, type CellOutcome } from '../../interpreter/outcome';
+import { INTERRUPTED_BEFORE_START } from '../../interpreter/keyboard-interrupt';
+import { errorOutcome, interruptOutcome, type CellOutcome } from '../../interpreter/outcome';
 import type { Received } from '../../wire/content';
 import { IopubSink } from '../iopub-sink';
 import type { Handler, KernelContext, Request } from '../request';
@@ -37,7 +38,7 @@ async function runCell(request: Request<'execute_request'>, kernel: KernelContex
   const signal = kernel.beginCell();
   // Interrupted after busy but before the interpreter got it: the cell does not start.
   if (signal.aborted) {
-    return { status: 'error', ename: 'KeyboardInterrupt', evalue: 'interrupted before the cell started', traceback: ['KeyboardInterrupt: interrupted before the cell started'] };
+    return interruptOutcome(INTERRUPTED_BEFORE_START);
   }
   try {
     return await kernel.interpreter.execute(

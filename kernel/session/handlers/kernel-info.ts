@@ -34,5 +34,5 @@ export function kernelInfoReply(facts: LanguageFacts): KernelInfoReply {
 
 export const kernelInfoRequest: Handler<'kernel_info_request'> = async (request, kernel) => {
   await request.reply('kernel_info_reply', kernelInfoReply(kernel.interpreter.languageFacts()));
-  kernel.interpreter.prepare?.();
+  kernel.interpreter.prepare();
 };

@@ -14,6 +14,9 @@ import {
   startBackground,
 } from '../kernel/runner';
 import type { RunOptions, RunResult } from '../kernel/runner/types';
+import { helperPath } from '../kernel/runner/helper-process';
+import { COMMAND_KILL_AFTER_MS } from '../kernel/runner/interrupt-timing';
+import { spawn, spawnSync } from 'node:child_process';
 import { compileRunnerPrograms, processCount, processExists, zombieChildren } from './support/runner-programs';
 
 interface Run {
@@ -173,8 +176,8 @@ describe('runner', function () {
       for (const pid of pids) assert.equal(processExists(pid), false, `pid ${pid} is still there`);
     });
 
-    it('interrupts a busy loop at once, and one that ignores SIGINT with SIGKILL 2 s later', async () => {
-      for (const [program, minMs] of [['./spin', 0], ['./stubborn-spin', 1900]] as const) {
+    it('interrupts a busy loop at once, and one that ignores SIGINT with SIGKILL COMMAND_KILL_AFTER_MS (2 s) later', async () => {
+      for (const [program, minMs] of [['./spin', 0], ['./stubborn-spin', COMMAND_KILL_AFTER_MS - 100]] as const) {
         const controller = new AbortController();
         let pid = 0;
         const start = Date.now();
@@ -194,7 +197,7 @@ describe('runner', function () {
         assert.ok(pid > 0, 'the program printed its pid');
         assert.equal(result.interrupted, true);
         assert.equal(result.signal, minMs ? 'SIGKILL' : 'SIGINT');
-        assert.ok(took >= minMs && took < 2500, `${program}: ended ${took} ms after the interrupt (${Date.now() - start} ms in all)`);
+        assert.ok(took >= minMs && took < COMMAND_KILL_AFTER_MS + 500, `${program}: ended ${took} ms after the interrupt (${Date.now() - start} ms in all)`);
         assert.equal(processExists(pid), false);
       }
     });
@@ -286,6 +289,36 @@ describe('runner', function () {
         assert.ok(maxCount < baseline + limit + 30, `process count went from ${baseline} to ${maxCount}`);
       } finally {
         setProcessLimit(DEFAULT_MAX_PROCS);
+      }
+    });
+  });
+
+  describe('the helper takes its kill delay from the kernel', () => {
+    it('refuses to run a command without --kill-after', () => {
+      const result = spawnSync(helperPath(), ['--pipes', '--', 'true'], { encoding: 'utf8' });
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /--kill-after MS is required/);
+    });
+
+    it('kills a command that ignores SIGINT --kill-after ms after the interrupt', async function () {
+      const killAfterMs = 300;
+      const helper = spawn(helperPath(), ['--kill-after', String(killAfterMs), '--pipes', '--cwd', dir, '--', 'trap "" INT; echo ready; exec sleep 30'], {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<void>((resolve) => helper.once('exit', () => resolve()));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          helper.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+          helper.once('exit', () => reject(new Error('the helper exited before the command was ready')));
+        });
+        const interruptedAt = Date.now();
+        (helper.stdio[3] as NodeJS.WritableStream).write('i');
+        await exited;
+        const took = Date.now() - interruptedAt;
+        assert.ok(took >= killAfterMs - 50 && took < COMMAND_KILL_AFTER_MS, `the command ended ${took} ms after the interrupt`);
+      } finally {
+        if (helper.exitCode === null && helper.signalCode === null) helper.kill('SIGKILL');
+        await exited;
       }
     });
   });

@@ -11,6 +11,7 @@ import { FrameReader, control, type Frame } from './frames';
 import { enterIsolation, type LaunchCommand } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
+import { COMMAND_KILL_AFTER_MS } from './interrupt-timing';
 
 /** A helper that does not exit this long after a kill request is killed itself. */
 const KILL_ALL_PATIENCE_MS = 3000;
@@ -160,7 +161,7 @@ export class HelperProcess implements RegisteredHelper {
   constructor(options: HelperOptions, private readonly handlers: HelperHandlers) {
     const exe = helperPath();
     if (!fs.existsSync(exe)) throw new Error(`the native helper ${exe} is missing: run "npm run build"`);
-    const args: string[] = ['--cwd', options.cwd, '--tmpdir', os.tmpdir(), ...guardArguments()];
+    const args: string[] = ['--kill-after', String(COMMAND_KILL_AFTER_MS), '--cwd', options.cwd, '--tmpdir', os.tmpdir(), ...guardArguments()];
     if (options.mode === 'pipes') args.push('--pipes');
     if (options.allowStdin) args.push('--stdin');
     if (options.outputLimit !== undefined) args.push('--limit', String(options.outputLimit));

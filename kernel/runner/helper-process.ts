@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { nativeArtifact } from '../paths';
-import { FrameReader, control, type Frame } from './frames';
+import { FrameReader, control, decodeFrame, type Frame, type MainExit } from './frames';
 import { enterIsolation, type LaunchCommand } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
@@ -27,7 +27,7 @@ export interface HelperOptions {
   kind: StartedProcess['kind'];
 }
 
-export type MainExit = { exitCode: number; signalNumber: null } | { exitCode: null; signalNumber: number };
+export type { MainExit } from './frames';
 
 export interface HelperHandlers {
   onStarted?(mainPid: number): void;
@@ -274,38 +274,30 @@ export class HelperProcess implements RegisteredHelper {
   }
 
   private dispatch(frame: Frame): void {
-    const text = (): string => frame.payload.toString('utf8');
-    switch (frame.type) {
+    const decoded = decodeFrame(frame);
+    switch (decoded?.type) {
       case 'P':
-        this.info.mainPid = Number(text());
-        this.handlers.onStarted?.(this.info.mainPid);
+        this.info.mainPid = decoded.pid;
+        this.handlers.onStarted?.(decoded.pid);
         break;
       case 'O':
-        this.handlers.onOutput?.(frame.payload);
+        this.handlers.onOutput?.(decoded.bytes);
         break;
       case 'I':
         this.handlers.onInputWanted?.();
         break;
-      case 'X': {
-        const [how, n] = text().split(' ');
+      case 'X':
         this.info.running = false;
-        this.handlers.onExit?.(
-          how === 'signal' ? { exitCode: null, signalNumber: Number(n) } : { exitCode: Number(n), signalNumber: null },
-        );
+        this.handlers.onExit?.(decoded.exit);
         break;
-      }
-      case 'T': {
-        const [, total, dropped, file] = /^(\d+) (\d+) ?(.*)$/s.exec(text()) ?? [];
-        this.handlers.onTruncated?.(Number(total), file || undefined, Number(dropped));
+      case 'T':
+        this.handlers.onTruncated?.(decoded.totalBytes, decoded.file, decoded.droppedBytes);
         break;
-      }
-      case 'C': {
-        const [lineBytes, keptBytes] = text().split(' ').map(Number);
-        this.handlers.onInputCut?.(lineBytes, keptBytes);
+      case 'C':
+        this.handlers.onInputCut?.(decoded.lineBytes, decoded.keptBytes);
         break;
-      }
       case 'E':
-        this.fail(text());
+        this.fail(decoded.message);
         break;
       case 'D':
         if (!this.done) {

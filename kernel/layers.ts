@@ -19,18 +19,18 @@ export interface LayerRow {
 }
 
 export const LAYERS: readonly LayerRow[] = [
-  { layer: 'kernel/base', mayImport: [], why: 'the bottom: where the repository is, signal names and the one KeyboardInterrupt, shared by the kernel, the executor child and native/' },
+  { layer: 'kernel/base', mayImport: [], why: 'the bottom: where the repository is, signal names, the one KeyboardInterrupt, the SOCKBOOK_* settings, the /proc process walk; shared by the kernel, the executor child and native/' },
   { layer: 'kernel', mayImport: ['kernel/base'], why: 'this table, and paths.ts, which re-exports kernel/base/paths.ts' },
   { layer: 'native', mayImport: ['kernel/base'], why: 'a library of libc bindings: it knows only the bottom, so the kernel and the executor can load it without cycles' },
-  { layer: 'kernel/transport', mayImport: [], why: 'ZeroMQ sockets; frames in and out untouched' },
+  { layer: 'kernel/transport', mayImport: ['kernel/base'], why: 'ZeroMQ sockets; frames in and out untouched' },
   { layer: 'kernel/wire', mayImport: [], why: 'the message format alone: framing, signing, content types' },
   { layer: 'kernel/interpreter', mayImport: ['kernel/base'], why: 'the contract both sides meet at; it re-exports the bottom\'s KeyboardInterrupt' },
   { layer: 'kernel/display', mayImport: ['kernel/interpreter'], why: 'MIME bundle builders, typed by the contract' },
   { layer: 'kernel/cells', mayImport: ['kernel/display'], why: 'pure text → plan; nothing that starts a process' },
-  { layer: 'kernel/session', mayImport: ['kernel/wire', 'kernel/transport', 'kernel/interpreter'], why: 'the protocol logic, testable with a fake transport and a fake interpreter' },
+  { layer: 'kernel/session', mayImport: ['kernel/wire', 'kernel/transport', 'kernel/interpreter', 'kernel/base'], why: 'the protocol logic, testable with a fake transport and a fake interpreter' },
   { layer: 'kernel/runner', mayImport: ['kernel/base', 'kernel'], why: 'runs shell commands and the helper; knows no cell and no message' },
   { layer: 'kernel/notebook', mayImport: ['kernel/interpreter', 'kernel/display', 'kernel/wire'], why: 'the .ipynb format and the sink that writes outputs into it, shared by the cli and grading' },
-  { layer: 'kernel/executor/protocol.ts', mayImport: ['kernel/interpreter'], why: 'the IPC messages: the only module both executor programs import' },
+  { layer: 'kernel/executor/protocol.ts', mayImport: ['kernel/interpreter', 'kernel/base'], why: 'the IPC messages: the only module both executor programs import' },
   { layer: 'kernel/executor/host', mayImport: ['kernel/executor/protocol.ts', 'kernel/interpreter', 'kernel/display', 'kernel/runner', 'kernel/base'], why: 'the kernel\'s side of TypeScript cells; never the child, never the compiler' },
   { layer: 'kernel/executor/child', mayImport: ['kernel/executor/protocol.ts', 'kernel/interpreter', 'kernel/display', 'kernel/runner', 'kernel/cells', 'kernel/base', 'kernel', 'native'], why: 'a program of its own: runs cells, so it loads the compiler and the libc bindings' },
   { layer: 'kernel/help', mayImport: ['kernel/interpreter', 'kernel/cells', 'kernel/base', 'kernel', 'native'], why: 'C help and `?name`: man pages and the machine\'s constants (native/\'s constant table, without koffi)' },

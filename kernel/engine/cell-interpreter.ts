@@ -23,6 +23,7 @@ import type { MagicDialect } from '../cells/dialect';
 import type { FileCellPlan, LineMagicPlan } from '../cells/plan';
 import type * as PlanCell from '../cells/plan-cell';
 import type * as CellCompleteness from '../cells/completeness';
+import { readSetting } from '../base/settings';
 
 /**
  * A module read at its first use. The kernel answers kernel_info before any
@@ -80,7 +81,7 @@ export class CellInterpreter extends BaseInterpreter {
     super();
     this.cwd = options.cwd ?? process.cwd();
     this.commandEnv = options.env ? { ...process.env, ...options.env } : undefined;
-    this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
+    this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(readSetting('SOCKBOOK_STRICT') ?? '');
   }
 
   languageFacts(): LanguageFacts {

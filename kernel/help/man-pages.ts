@@ -6,12 +6,13 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { renderManPage, type RenderedPage } from './groff-page';
+import { readSetting, SETTINGS } from '../base/settings';
 
 const gunzipAsync = promisify(gunzip);
 
 /** Where manual pages live; SOCKBOOK_MAN_DIR overrides it (for a different layout). */
 export function manRoot(): string {
-  return process.env.SOCKBOOK_MAN_DIR ?? '/usr/share/man';
+  return readSetting('SOCKBOOK_MAN_DIR') ?? SETTINGS.SOCKBOOK_MAN_DIR.shown;
 }
 
 /** Sections searched, in order: system calls, library functions, types, then overviews (epoll(7), tcp(7) …). */

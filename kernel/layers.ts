@@ -23,7 +23,7 @@ export const LAYERS: readonly LayerRow[] = [
   { layer: 'kernel', mayImport: ['kernel/base'], why: 'this table, and paths.ts, which re-exports kernel/base/paths.ts' },
   { layer: 'native', mayImport: ['kernel/base'], why: 'a library of libc bindings: it knows only the bottom, so the kernel and the executor can load it without cycles' },
   { layer: 'kernel/transport', mayImport: ['kernel/base'], why: 'ZeroMQ sockets; frames in and out untouched' },
-  { layer: 'kernel/wire', mayImport: [], why: 'the message format alone: framing, signing, content types' },
+  { layer: 'kernel/wire', mayImport: ['kernel/base'], why: 'the message format: framing, signing, content types (JSON and MIME types from the bottom)' },
   { layer: 'kernel/interpreter', mayImport: ['kernel/base'], why: 'the contract both sides meet at; it re-exports the bottom\'s KeyboardInterrupt' },
   { layer: 'kernel/display', mayImport: ['kernel/interpreter'], why: 'MIME bundle builders, typed by the contract' },
   { layer: 'kernel/cells', mayImport: ['kernel/display'], why: 'pure text → plan; nothing that starts a process' },

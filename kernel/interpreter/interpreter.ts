@@ -1,4 +1,6 @@
+import type { JsonMap } from '../base/json';
 import type { CommMessage, OpenComm } from './comm';
+import type { MimeBundle } from './mime';
 import type { OutputSink } from './output-sink';
 import type { CellOutcome, CellRequest, ExpressionResult } from './outcome';
 
@@ -6,12 +8,12 @@ export interface CompletionResult {
   matches: string[];
   cursorStart: number;
   cursorEnd: number;
-  metadata?: Record<string, unknown>;
+  metadata?: JsonMap;
 }
 
 export interface InspectionResult {
   found: boolean;
-  data: Record<string, unknown>;
+  data: MimeBundle;
 }
 
 export type Completeness =

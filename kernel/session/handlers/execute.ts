@@ -3,7 +3,6 @@ import { errorOutcome, interruptOutcome, type CellOutcome } from '../../interpre
 import type { Received } from '../../wire/content';
 import { IopubSink } from '../iopub-sink';
 import type { Handler, KernelContext, Request } from '../request';
-import { expressionValues, pagerPayloads } from '../wire-values';
 
 /** execute_request with the protocol's defaults filled in. */
 interface ExecuteOptions {
@@ -90,7 +89,7 @@ export const executeRequest: Handler<'execute_request'> = async (request, kernel
   await request.reply('execute_reply', {
     status: 'ok',
     execution_count: count,
-    user_expressions: expressionValues(userExpressions),
-    payload: pagerPayloads(outcome.payload ?? []),
+    user_expressions: userExpressions,
+    payload: outcome.payload ?? [],
   });
 };

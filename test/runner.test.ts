@@ -17,7 +17,9 @@ import type { RunOptions, RunResult } from '../kernel/runner/types';
 import { helperPath } from '../kernel/runner/helper-process';
 import { COMMAND_KILL_AFTER_MS } from '../kernel/runner/interrupt-timing';
 import { spawn, spawnSync } from 'node:child_process';
-import { compileRunnerPrograms, processCount, processExists, zombieChildren } from './support/runner-programs';
+import { compileRunnerPrograms, processCount, zombieChildren } from './support/runner-programs';
+import { isAlive, isReaped, until } from './support/processes';
+import { BASELINE_FACTOR, STALL_MS } from './support/latency-sampler';
 
 interface Run {
   result: RunResult;
@@ -111,6 +113,16 @@ describe('runner', function () {
     });
 
     it('cuts 50 MB of output at 1 MiB, keeps all of it in a file, stays responsive and small', async () => {
+      // The event loop's lag idle, for 1 s under the machine's load as it is: the baseline for the lag during the run.
+      let baselineLag = 0;
+      let lastIdle = Date.now();
+      const idle = setInterval(() => {
+        const now = Date.now();
+        baselineLag = Math.max(baselineLag, now - lastIdle - 10);
+        lastIdle = now;
+      }, 10);
+      await new Promise((r) => setTimeout(r, 1000));
+      clearInterval(idle);
       const rssBefore = process.memoryUsage().rss;
       let maxRss = rssBefore;
       let maxLag = 0;
@@ -153,7 +165,8 @@ describe('runner', function () {
         await fd.close();
       }
       assert.ok(maxRss - rssBefore < 50 * 1024 * 1024, `rss grew by ${(maxRss - rssBefore) >> 20} MiB`);
-      assert.ok(maxLag < 100, `event loop lagged ${maxLag} ms`);
+      const lagBound = Math.max(STALL_MS, BASELINE_FACTOR * baselineLag);
+      assert.ok(maxLag < lagBound, `event loop lagged ${maxLag} ms (bound ${lagBound} ms, idle ${baselineLag} ms)`);
     });
 
     it('interrupts sleep 100 with SIGINT and leaves no process', async () => {
@@ -172,8 +185,8 @@ describe('runner', function () {
       const { result, ms } = await running;
       assert.equal(result.interrupted, true);
       assert.equal(pids.length, 2);
-      assert.ok(ms < 2500, `took ${ms} ms`);
-      for (const pid of pids) assert.equal(processExists(pid), false, `pid ${pid} is still there`);
+      assert.ok(ms < COMMAND_KILL_AFTER_MS + 1000, `took ${ms} ms`); // the background sleep ignores SIGINT: killed after COMMAND_KILL_AFTER_MS
+      for (const pid of pids) assert.ok(isReaped(pid), `pid ${pid} is still there`);
     });
 
     it('interrupts a busy loop at once, and one that ignores SIGINT with SIGKILL COMMAND_KILL_AFTER_MS (2 s) later', async () => {
@@ -197,8 +210,8 @@ describe('runner', function () {
         assert.ok(pid > 0, 'the program printed its pid');
         assert.equal(result.interrupted, true);
         assert.equal(result.signal, minMs ? 'SIGKILL' : 'SIGINT');
-        assert.ok(took >= minMs && took < COMMAND_KILL_AFTER_MS + 500, `${program}: ended ${took} ms after the interrupt (${Date.now() - start} ms in all)`);
-        assert.equal(processExists(pid), false);
+        assert.ok(took >= minMs && took < COMMAND_KILL_AFTER_MS + 1000, `${program}: ended ${took} ms after the interrupt (${Date.now() - start} ms in all)`);
+        assert.ok(isReaped(pid));
       }
     });
 
@@ -207,14 +220,14 @@ describe('runner', function () {
       assert.equal(result.exitCode, 0);
       const pid = Number(/daemon (\d+)/.exec(output)?.[1]);
       assert.ok(pid > 0, output);
-      assert.equal(processExists(pid), true);
+      assert.ok(isAlive(pid));
       const helper = listStarted().find((s) => s.command === './daemon');
       assert.ok(helper, 'the helper is listed while its daemon lives');
       await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(zombieChildren(helper.helperPid), []);
       await killAllStarted();
-      assert.equal(processExists(pid), false);
-      assert.equal(processExists(helper.helperPid), false);
+      assert.ok(isReaped(pid));
+      assert.ok(isReaped(helper.helperPid));
       assert.deepEqual(listStarted(), []);
     });
 
@@ -230,10 +243,10 @@ describe('runner', function () {
       const shell = Number(/shell (\d+)/.exec(output)?.[1]);
       assert.ok(daemon > 0 && shell > 0, output);
       assert.equal(result.interrupted, true);
-      assert.equal(processExists(shell), false);
-      assert.equal(processExists(daemon), true, 'the daemon lives until restart or shutdown');
+      assert.ok(isReaped(shell));
+      assert.ok(isAlive(daemon), 'the daemon lives until restart or shutdown');
       await killAllStarted();
-      assert.equal(processExists(daemon), false);
+      assert.ok(isReaped(daemon));
     });
 
     it('types the answer to onInputWanted into a program reading its terminal', async () => {
@@ -334,7 +347,7 @@ describe('runner', function () {
       assert.equal(bg.pid, pid);
       assert.equal(bg.running, true);
       bg.write('hello\n');
-      await new Promise((r) => setTimeout(r, 100));
+      await until(() => out === 'hello\n', 5000);
       assert.equal(out, 'hello\n');
       bg.closeStdin();
       const result = await bg.wait();
@@ -360,14 +373,14 @@ describe('runner', function () {
       bg.kill('SIGTERM');
       const result = await bg.wait();
       assert.equal(result.signal, 'SIGTERM');
-      assert.equal(processExists(pid), false);
+      assert.ok(isReaped(pid));
 
       const other = startBackground('sleep 100', { cwd: dir });
       const otherPid = await other.started;
       assert.ok(listStarted().some((s) => s.kind === 'background' && s.mainPid === otherPid));
       await killAllStarted();
       assert.equal((await other.wait()).signal, 'SIGKILL');
-      assert.equal(processExists(otherPid), false);
+      assert.ok(isReaped(otherPid));
     });
 
     it('rejects a bad signal name and a missing directory clearly', () => {

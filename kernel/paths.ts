@@ -1,12 +1,4 @@
-import * as path from 'node:path';
-
-/** The repository root: compiled files live in build/js/<same path as source>. */
-export const projectRoot: string = path.resolve(__dirname, '..', '..', '..');
-
-/** Where native/build.js puts the C helpers and generated JSON. */
-export const nativeBuildDir: string = path.join(projectRoot, 'build', 'native');
-
-/** Path of a built native helper or generated file (see native/build.js). */
-export function nativeArtifact(name: string): string {
-  return path.join(nativeBuildDir, name);
-}
+// Where the repository and the built helpers are: defined in the bottom layer
+// (kernel/base/paths.ts), which native/ may import too; re-exported here for
+// the layers that name it kernel/paths.
+export { nativeArtifact, nativeBuildDir, projectRoot } from './base/paths';

@@ -2,8 +2,8 @@
 // install time, by the program native/build.js writes from the name list in
 // native/constant-names.ts and compiles against this machine's headers).
 import * as fs from 'node:fs';
-import { signalName } from '../kernel/runner/signal-names';
-import { nativeArtifact } from '../kernel/paths';
+import { signalName } from '../kernel/base/signal-names';
+import { nativeArtifact } from '../kernel/base/paths';
 import { errnoNames } from './constant-names';
 import { epollEventBits, nameBits, namesByNumber, parseConstants, unreadableConstants, type Constants } from './constant-table';
 

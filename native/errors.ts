@@ -31,7 +31,7 @@ export class SyscallError extends Error {
 
 // A blocking call ended by the kernel's interrupt (SIGINT) throws the kernel's
 // one KeyboardInterrupt, so cells catch the same class whatever was interrupted.
-export { KeyboardInterrupt } from '../kernel/interpreter/keyboard-interrupt';
+export { KeyboardInterrupt } from '../kernel/base/keyboard-interrupt';
 
 /** getaddrinfo() failed: `.code` is the EAI_* name, `.errno` its (negative) number. */
 export class GaiError extends Error {

@@ -15,7 +15,7 @@
 import koffi from 'koffi';
 import { cfunc, type CFunction } from './koffi-types';
 import { constants } from './constants';
-import { callInterrupted } from '../kernel/interpreter/keyboard-interrupt';
+import { callInterrupted } from '../kernel/base/keyboard-interrupt';
 import { KeyboardInterrupt, SyscallError } from './errors';
 
 /** The longest a worker-thread slice of an async call blocks, so an interrupt is seen within it. */

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { JupyterServer } from './support/jupyter-server';
+import { KernelClient } from './support/kernel-client';
+import { until } from './support/processes';
 
 /*
  * Two-way comms between TypeScript cells and a frontend, through a real
@@ -22,14 +24,6 @@ function resultOf(outputs: KernelMessage.IIOPubMessage[]): string {
   const error = outputs.find((m) => m.header.msg_type === 'error');
   assert.ok(result, `an execute_result, got ${JSON.stringify(error?.content ?? outputs.map((m) => m.header.msg_type))}`);
   return String((result.content as KernelMessage.IExecuteResultMsg['content']).data['text/plain']);
-}
-
-async function until(what: string, predicate: () => boolean, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('two-way comms from TypeScript cells, through a jupyter server and @jupyterlab/services', function () {
@@ -64,11 +58,11 @@ describe('two-way comms from TypeScript cells, through a jupyter server and @jup
       received.push({ data: msg.content.data, parent: String(msg.parent_header && 'msg_type' in msg.parent_header ? msg.parent_header.msg_type : '') });
     };
     echo.open({ hello: 'kernel' });
-    await until('the answer to comm_open', () => received.length === 1);
+    assert.ok(await until(() => received.length === 1, 20000), 'the answer to comm_open');
     assert.deepEqual(received[0], { data: { opened: { hello: 'kernel' } }, parent: 'comm_open' });
 
     echo.send({ n: 1, text: 'ping' });
-    await until('the echo', () => received.length === 2);
+    assert.ok(await until(() => received.length === 2, 20000), 'the echo');
     assert.deepEqual(received[1], { data: { echo: { n: 1, text: 'ping' } }, parent: 'comm_msg' });
 
     const info = await kernel.requestCommInfo({ target_name: 'echo' });
@@ -102,7 +96,7 @@ describe('two-way comms from TypeScript cells, through a jupyter server and @jup
     assert.equal(cell.status, 'ok');
     const commId = resultOf(cell.outputs).replace(/'/g, '');
     assert.deepEqual(opened, [{ data: { from: 'cell' }, parent: 'execute_request' }]);
-    await until('the cell\'s message at the frontend', () => fromKernel.length === 1);
+    assert.ok(await until(() => fromKernel.length === 1, 20000), 'the cell\'s message at the frontend');
     assert.deepEqual(fromKernel, [{ ping: 1 }]);
 
     const answer = await run(kernel, 'for (let i = 0; i < 100 && !(globalThis as any).frontendSaid; i++) await sleep(50); (globalThis as any).frontendSaid');
@@ -121,7 +115,45 @@ describe('two-way comms from TypeScript cells, through a jupyter server and @jup
       closedBy = msg.header.msg_type;
     };
     stray.open({});
-    await until('comm_close for the unknown target', () => closedBy !== undefined);
+    assert.ok(await until(() => closedBy !== undefined, 20000), 'comm_close for the unknown target');
     assert.equal(closedBy, 'comm_close');
+  });
+});
+
+describe('comms while the first cell still owes a notice (isolation refused)', function () {
+  this.timeout(120000);
+  let client: KernelClient;
+
+  before(async () => {
+    // An isolation setting the kernel cannot follow: it runs without, and tells the first visible cell.
+    client = await KernelClient.start({ env: { SOCKBOOK_ISOLATE: 'no-such-isolation' } });
+  });
+  after(async () => {
+    await client?.close();
+  });
+
+  it('a comm the frontend opens reaches the target a cell registered, and comm_info lists it', async () => {
+    // Silent, so the notice is still pending when the comm opens.
+    const registered = await client.execute(`comm.registerTarget('echo', (c, msg) => { c.send({ opened: msg.data }); c.on('msg', (m) => c.send({ echo: m.data })); });`, { silent: true });
+    assert.equal(registered.reply.content.status, 'ok');
+
+    const commId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    const openId = await client.send('shell', 'comm_open', { comm_id: commId, target_name: 'echo', data: { hello: 'kernel' } });
+    const fromKernel = (parent: string) => client.outputsOf(parent).filter((m) => m.header.msg_type.startsWith('comm_'));
+    await client.waitFor(() => fromKernel(openId).length > 0);
+    assert.deepEqual(fromKernel(openId).map((m) => [m.header.msg_type, m.content.data]), [['comm_msg', { opened: { hello: 'kernel' } }]]);
+
+    const msgId = await client.send('shell', 'comm_msg', { comm_id: commId, data: { ping: 1 } });
+    await client.waitFor(() => fromKernel(msgId).length > 0);
+    assert.deepEqual(fromKernel(msgId).map((m) => [m.header.msg_type, m.content.data]), [['comm_msg', { echo: { ping: 1 } }]]);
+
+    const info = await client.request('shell', 'comm_info_request', { target_name: 'echo' });
+    assert.deepEqual(info.content.comms, { [commId]: { target_name: 'echo' } });
+
+    // The notice was pending all along: the first visible cell shows it.
+    const visible = await client.execute('1 + 1');
+    const notice = visible.outputs.filter((m) => m.header.msg_type === 'display_data').map((m) => String((m.content.data as Record<string, unknown>)['text/plain']));
+    assert.equal(notice.length, 1, `one notice, got ${JSON.stringify(visible.outputs.map((m) => m.header.msg_type))}`);
+    assert.match(notice[0], /SOCKBOOK_ISOLATE: unknown isolation 'no-such-isolation'/);
   });
 });

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
 import { PYTHON, runCommand } from './support/jupyter-env';
+import { processesWith } from './support/processes';
 
 const sockbook = path.join(projectRoot, 'bin', 'sockbook.js');
 
@@ -82,20 +83,6 @@ interface GradescopeResults {
 }
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
-
-/** Pids of live processes whose command line contains text (zombies have none). */
-function processesWith(text: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
-    } catch {
-      // gone already
-    }
-  }
-  return found;
-}
 
 async function nothingLeftWith(text: string): Promise<number[]> {
   // The runs have ended; their last processes may take a moment to be reaped.

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
 import { KernelClient } from './support/kernel-client';
+import { isReaped, until } from './support/processes';
 
 const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
 const UNIX_PATH = '/tmp/my_precious_unix_socket';
@@ -119,15 +120,6 @@ function processesIn(ns: string): number[] {
   return pids;
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return true;
-}
-
 function holderPid(kernel: KernelClient): number {
   const m = /holder pid (\d+)/.exec(kernel.stderr);
   assert.ok(m, `the kernel says it is isolated:\n${kernel.stderr}`);
@@ -212,7 +204,7 @@ describe('isolation (--isolate net,tmp / SOCKBOOK_ISOLATE)', function () {
     assert.ok(processesIn(ns).includes(holder), 'the holder keeps the namespace');
     assert.ok(processesIn(ns).length >= 3, 'the server daemon and the executor are in it too');
     await kernel.close();
-    assert.ok(await until(() => !fs.existsSync(`/proc/${holder}`), 5000), `holder ${holder} is still alive`);
+    assert.ok(await until(() => isReaped(holder), 5000), `holder ${holder} is still alive`);
     assert.ok(await until(() => processesIn(ns).length === 0, 5000), `left in the namespace: ${processesIn(ns).join(' ')}`);
   });
 });

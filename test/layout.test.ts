@@ -8,6 +8,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { projectRoot } from '../kernel/paths';
+import { LAYER_EXCEPTIONS, LAYERS } from '../kernel/layers';
+import { architecturePage, documentedLayerTable, renderLayerTable } from './support/layer-docs';
 
 /** One import or require in a source file. Paths are repository-relative, with forward slashes. */
 interface ImportEdge {
@@ -89,6 +91,17 @@ function layerOf(file: string): string {
   return parts.slice(0, 2).join('/');
 }
 
+/** The imports between layers that neither the table (kernel/layers.ts) nor one of its exceptions allows. */
+function forbiddenEdges(edges: ImportEdge[]): ImportEdge[] {
+  const allowed = new Map(LAYERS.map((row) => [row.layer, new Set([row.layer, ...row.mayImport])]));
+  return edges.filter((e) => {
+    if (e.target === undefined) return false;
+    const from = layerOf(e.from);
+    if (allowed.get(from)?.has(layerOf(e.target))) return false;
+    return !LAYER_EXCEPTIONS.some((x) => x.from === from && x.toFiles.includes(e.target as string));
+  });
+}
+
 const show = (edges: ImportEdge[]): string => edges.map((e) => `  ${e.from} imports '${e.specifier}'${e.target ? ` (${e.target})` : ''}`).join('\n');
 
 /** The files reachable from `entries` over imports that `follow` accepts, each with the chain that reaches it. */
@@ -121,8 +134,63 @@ describe('layout: the import rules of the layers', () => {
     assert.deepEqual(unresolved, [], `relative imports that name no file:\n${show(unresolved)}`);
   });
 
-  it('kernel/session imports only kernel/wire, kernel/transport and kernel/interpreter (and packages)', () => {
-    const allowed = new Set(['kernel/session', 'kernel/wire', 'kernel/transport', 'kernel/interpreter']);
+  it('the layer table has a row for every folder under kernel/ and native/, and only rows it can check', () => {
+    const rows = LAYERS.map((row) => row.layer);
+    assert.equal(new Set(rows).size, rows.length, 'each layer has one row');
+    const layers = [...new Set(files.map(layerOf))].sort();
+    assert.deepEqual(layers.filter((layer) => !rows.includes(layer)), [], 'layers with sources but no row in kernel/layers.ts');
+    const folders = (dir: string): string[] =>
+      readdirSync(path.join(projectRoot, dir), { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => [`${dir}/${e.name}`, ...folders(`${dir}/${e.name}`)]);
+    // A folder with sources is covered by the check above; one with none yet is a layer of its own.
+    const empty = [...folders('kernel'), ...folders('native')].filter((dir) => !files.some((f) => f.startsWith(`${dir}/`)));
+    assert.deepEqual(empty.filter((dir) => !rows.includes(layerOf(`${dir}/x.ts`))), [], 'folders with no row in kernel/layers.ts');
+    const unknown = LAYERS.flatMap((row) => row.mayImport.filter((to) => !rows.includes(to)).map((to) => `${row.layer} -> ${to}`));
+    assert.deepEqual(unknown, [], 'rows naming a layer that has no row');
+  });
+
+  it('the layer table has no cycle', () => {
+    const mayImport = new Map(LAYERS.map((row) => [row.layer, row.mayImport]));
+    const cycles: string[] = [];
+    const visit = (layer: string, chain: string[]): void => {
+      if (chain.includes(layer)) {
+        cycles.push([...chain.slice(chain.indexOf(layer)), layer].join(' -> '));
+        return;
+      }
+      for (const next of mayImport.get(layer) ?? []) visit(next, [...chain, layer]);
+    };
+    for (const row of LAYERS) visit(row.layer, []);
+    assert.deepEqual(cycles, []);
+  });
+
+  it('every import between layers is one the layer table allows', () => {
+    const bad = forbiddenEdges(edges);
+    assert.equal(bad.length, 0, `imports kernel/layers.ts does not allow (change the code, or the table with its reason):\n${show(bad)}`);
+  });
+
+  it('the check finds a forbidden import: the grading layer importing the session', () => {
+    const made: ImportEdge = { from: 'kernel/grading/report.ts', specifier: '../session/session', target: 'kernel/session/session.ts', typeOnly: false };
+    assert.deepEqual(forbiddenEdges([made]), [made]);
+    const nativeIntoRunner: ImportEdge = { from: 'native/constants.ts', specifier: '../kernel/runner/signal-names', target: 'kernel/runner/signal-names.ts', typeOnly: true };
+    assert.deepEqual(forbiddenEdges([nativeIntoRunner]), [nativeIntoRunner], 'a type-only import counts too');
+  });
+
+  it('each exception to the layer table is still needed (delete it when its change lands)', () => {
+    for (const exception of LAYER_EXCEPTIONS) {
+      for (const file of exception.toFiles) {
+        const users = edges.filter((e) => layerOf(e.from) === exception.from && e.target === file);
+        assert.ok(users.length > 0, `no file of ${exception.from} imports ${file} any more: delete the exception in kernel/layers.ts`);
+      }
+    }
+  });
+
+  it("docs/architecture.md's layer table is the one kernel/layers.ts renders", () => {
+    const documented = documentedLayerTable(readFileSync(architecturePage, 'utf8'));
+    assert.ok(documented !== undefined, 'docs/architecture.md has the layer table markers');
+    assert.equal(documented, renderLayerTable(), 'run `node build/js/test/support/layer-docs.js --write` after changing kernel/layers.ts');
+  });
+
+  it('kernel/session imports only kernel/wire, kernel/transport, kernel/interpreter and the bottom, kernel/base (and packages)', () => {
+    const allowed = new Set(['kernel/session', 'kernel/wire', 'kernel/transport', 'kernel/interpreter', 'kernel/base']);
     const bad = importsFrom('kernel/session').filter((e) => e.target !== undefined && !allowed.has(layerOf(e.target)));
     assert.equal(bad.length, 0, `kernel/session reaches past its contract:\n${show(bad)}`);
   });
@@ -132,8 +200,8 @@ describe('layout: the import rules of the layers', () => {
     assert.equal(bad.length, 0, `imports of kernel/session from outside kernel/cli:\n${show(bad)}`);
   });
 
-  it('kernel/interpreter imports no other folder', () => {
-    const bad = importsFrom('kernel/interpreter').filter((e) => e.target !== undefined && layerOf(e.target) !== 'kernel/interpreter');
+  it('kernel/interpreter imports no other folder but the bottom, kernel/base', () => {
+    const bad = importsFrom('kernel/interpreter').filter((e) => e.target !== undefined && !['kernel/interpreter', 'kernel/base'].includes(layerOf(e.target)));
     assert.equal(bad.length, 0, `the interpreter contract depends on other layers:\n${show(bad)}`);
   });
 

@@ -14,42 +14,9 @@ import { createGroup, findHierarchy, killGroup } from '../kernel/runner/cgroup-f
 import type { Message } from '../kernel/wire/message';
 import { annotationsOf } from './support/annotations';
 import { KernelClient } from './support/kernel-client';
+import { isAlive, processesWith, until } from './support/processes';
 
 const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
-
-/** Live (not zombie) processes whose command line holds text. */
-function processesWith(text: string): number[] {
-  const found: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) found.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
 
 /** Kills, by pid, whatever of a test's markers is left (only after a failure). */
 function killMarked(marker: string): void {
@@ -179,8 +146,8 @@ describe('limits: nothing outlives its kernel', function () {
     const [executor] = executors();
     process.kill(k.process.pid as number, 'SIGKILL');
     await k.waitExit();
-    assert.ok(await until(() => !alive(executor) && processesWith(`${marker}-spin`).length === 0, 5000),
-      `left: executor ${alive(executor) ? executor : 'gone'}, daemon ${processesWith(`${marker}-spin`).join(' ')}`);
+    assert.ok(await until(() => !isAlive(executor) && processesWith(`${marker}-spin`).length === 0, 5000),
+      `left: executor ${isAlive(executor) ? executor : 'gone'}, daemon ${processesWith(`${marker}-spin`).join(' ')}`);
   });
 
   for (const restart of [true, false]) {
@@ -313,7 +280,7 @@ describe('limits: said aloud, and --isolate pid', function () {
       ].join('\n');
       await kernel.execute(cell);
       await new Promise((r) => setTimeout(r, 300));
-      assert.ok(alive(outside.pid as number), 'the process outside the kernel was killed');
+      assert.ok(isAlive(outside.pid as number), 'the process outside the kernel was killed');
       assert.equal(stdoutOf((await kernel.execute('!echo $$; sleep 30 & echo started')).outputs).split('\n')[1], 'started');
       const ps = await kernel.execute('%ps');
       const table = ps.outputs.find((m) => m.header.msg_type === 'display_data')?.content as { data: Record<string, string> } | undefined;

@@ -9,6 +9,7 @@ import { decodeMessage } from '../kernel/wire/codec';
 import { Signer } from '../kernel/wire/signer';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { assertResponsive, sampleLatencyWhile } from './support/latency-sampler';
 
 const types = (messages: Message[]) => messages.map((m) => m.header.msg_type);
 const stateOf = (m: Message) => (m.header.msg_type === 'status' ? String(m.content.execution_state) : '');
@@ -126,20 +127,15 @@ describe('protocol over real ZeroMQ sockets', function () {
     assert.equal(KernelClient.streamText(after.outputs), 'runs again\n');
   });
 
-  it('keeps heartbeat and control under 100 ms during a busy loop, then interrupts it', async () => {
+  it('keeps heartbeat and control answering during a busy loop, then interrupts it', async () => {
     await kernel.execute('let kept = "still here"');
     const { frames, msgId } = kernel.message('execute_request', { code: 'while (true) {}', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
     const replied = kernel.reply(msgId, 20000);
     await kernel.sendFrames('shell', frames);
     await kernel.waitFor(() => kernel.outputsOf(msgId).some((m) => m.header.msg_type === 'execute_input'));
-    await new Promise((r) => setTimeout(r, 300));
-    const beats: number[] = [];
-    for (let i = 0; i < 5; i++) beats.push(await kernel.heartbeat());
-    const started = Date.now();
-    await kernel.request('control', 'kernel_info_request', {});
-    const controlMs = Date.now() - started;
-    assert.ok(Math.max(...beats) < 100, `heartbeat took ${beats.join(', ')} ms`);
-    assert.ok(controlMs < 100, `control kernel_info took ${controlMs} ms`);
+    // Measured by a process of its own against a baseline under the same load: this test's process is not what is measured.
+    const { sample, baseline } = await sampleLatencyWhile(path.join(kernel.dir, 'connection.json'), () => new Promise((r) => setTimeout(r, 1000)));
+    assertResponsive(sample, baseline, 'during a busy loop');
     const interruptAt = Date.now();
     const interruptReply = await kernel.request('control', 'interrupt_request', {});
     assert.equal(interruptReply.content.status, 'ok');

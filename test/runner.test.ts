@@ -14,7 +14,12 @@ import {
   startBackground,
 } from '../kernel/runner';
 import type { RunOptions, RunResult } from '../kernel/runner/types';
-import { compileRunnerPrograms, processCount, processExists, zombieChildren } from './support/runner-programs';
+import { helperPath } from '../kernel/runner/helper-process';
+import { COMMAND_KILL_AFTER_MS } from '../kernel/runner/interrupt-timing';
+import { spawn, spawnSync } from 'node:child_process';
+import { compileRunnerPrograms, processCount, zombieChildren } from './support/runner-programs';
+import { isAlive, isReaped, until } from './support/processes';
+import { BASELINE_FACTOR, STALL_MS } from './support/latency-sampler';
 
 interface Run {
   result: RunResult;
@@ -108,6 +113,16 @@ describe('runner', function () {
     });
 
     it('cuts 50 MB of output at 1 MiB, keeps all of it in a file, stays responsive and small', async () => {
+      // The event loop's lag idle, for 1 s under the machine's load as it is: the baseline for the lag during the run.
+      let baselineLag = 0;
+      let lastIdle = Date.now();
+      const idle = setInterval(() => {
+        const now = Date.now();
+        baselineLag = Math.max(baselineLag, now - lastIdle - 10);
+        lastIdle = now;
+      }, 10);
+      await new Promise((r) => setTimeout(r, 1000));
+      clearInterval(idle);
       const rssBefore = process.memoryUsage().rss;
       let maxRss = rssBefore;
       let maxLag = 0;
@@ -150,7 +165,8 @@ describe('runner', function () {
         await fd.close();
       }
       assert.ok(maxRss - rssBefore < 50 * 1024 * 1024, `rss grew by ${(maxRss - rssBefore) >> 20} MiB`);
-      assert.ok(maxLag < 100, `event loop lagged ${maxLag} ms`);
+      const lagBound = Math.max(STALL_MS, BASELINE_FACTOR * baselineLag);
+      assert.ok(maxLag < lagBound, `event loop lagged ${maxLag} ms (bound ${lagBound} ms, idle ${baselineLag} ms)`);
     });
 
     it('interrupts sleep 100 with SIGINT and leaves no process', async () => {
@@ -169,12 +185,12 @@ describe('runner', function () {
       const { result, ms } = await running;
       assert.equal(result.interrupted, true);
       assert.equal(pids.length, 2);
-      assert.ok(ms < 2500, `took ${ms} ms`);
-      for (const pid of pids) assert.equal(processExists(pid), false, `pid ${pid} is still there`);
+      assert.ok(ms < COMMAND_KILL_AFTER_MS + 1000, `took ${ms} ms`); // the background sleep ignores SIGINT: killed after COMMAND_KILL_AFTER_MS
+      for (const pid of pids) assert.ok(isReaped(pid), `pid ${pid} is still there`);
     });
 
-    it('interrupts a busy loop at once, and one that ignores SIGINT with SIGKILL 2 s later', async () => {
-      for (const [program, minMs] of [['./spin', 0], ['./stubborn-spin', 1900]] as const) {
+    it('interrupts a busy loop at once, and one that ignores SIGINT with SIGKILL COMMAND_KILL_AFTER_MS (2 s) later', async () => {
+      for (const [program, minMs] of [['./spin', 0], ['./stubborn-spin', COMMAND_KILL_AFTER_MS - 100]] as const) {
         const controller = new AbortController();
         let pid = 0;
         const start = Date.now();
@@ -194,8 +210,8 @@ describe('runner', function () {
         assert.ok(pid > 0, 'the program printed its pid');
         assert.equal(result.interrupted, true);
         assert.equal(result.signal, minMs ? 'SIGKILL' : 'SIGINT');
-        assert.ok(took >= minMs && took < 2500, `${program}: ended ${took} ms after the interrupt (${Date.now() - start} ms in all)`);
-        assert.equal(processExists(pid), false);
+        assert.ok(took >= minMs && took < COMMAND_KILL_AFTER_MS + 1000, `${program}: ended ${took} ms after the interrupt (${Date.now() - start} ms in all)`);
+        assert.ok(isReaped(pid));
       }
     });
 
@@ -204,14 +220,14 @@ describe('runner', function () {
       assert.equal(result.exitCode, 0);
       const pid = Number(/daemon (\d+)/.exec(output)?.[1]);
       assert.ok(pid > 0, output);
-      assert.equal(processExists(pid), true);
+      assert.ok(isAlive(pid));
       const helper = listStarted().find((s) => s.command === './daemon');
       assert.ok(helper, 'the helper is listed while its daemon lives');
       await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(zombieChildren(helper.helperPid), []);
       await killAllStarted();
-      assert.equal(processExists(pid), false);
-      assert.equal(processExists(helper.helperPid), false);
+      assert.ok(isReaped(pid));
+      assert.ok(isReaped(helper.helperPid));
       assert.deepEqual(listStarted(), []);
     });
 
@@ -227,10 +243,10 @@ describe('runner', function () {
       const shell = Number(/shell (\d+)/.exec(output)?.[1]);
       assert.ok(daemon > 0 && shell > 0, output);
       assert.equal(result.interrupted, true);
-      assert.equal(processExists(shell), false);
-      assert.equal(processExists(daemon), true, 'the daemon lives until restart or shutdown');
+      assert.ok(isReaped(shell));
+      assert.ok(isAlive(daemon), 'the daemon lives until restart or shutdown');
       await killAllStarted();
-      assert.equal(processExists(daemon), false);
+      assert.ok(isReaped(daemon));
     });
 
     it('types the answer to onInputWanted into a program reading its terminal', async () => {
@@ -290,6 +306,36 @@ describe('runner', function () {
     });
   });
 
+  describe('the helper takes its kill delay from the kernel', () => {
+    it('refuses to run a command without --kill-after', () => {
+      const result = spawnSync(helperPath(), ['--pipes', '--', 'true'], { encoding: 'utf8' });
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /--kill-after MS is required/);
+    });
+
+    it('kills a command that ignores SIGINT --kill-after ms after the interrupt', async function () {
+      const killAfterMs = 300;
+      const helper = spawn(helperPath(), ['--kill-after', String(killAfterMs), '--pipes', '--cwd', dir, '--', 'trap "" INT; echo ready; exec sleep 30'], {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<void>((resolve) => helper.once('exit', () => resolve()));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          helper.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+          helper.once('exit', () => reject(new Error('the helper exited before the command was ready')));
+        });
+        const interruptedAt = Date.now();
+        (helper.stdio[3] as NodeJS.WritableStream).write('i');
+        await exited;
+        const took = Date.now() - interruptedAt;
+        assert.ok(took >= killAfterMs - 50 && took < COMMAND_KILL_AFTER_MS, `the command ended ${took} ms after the interrupt`);
+      } finally {
+        if (helper.exitCode === null && helper.signalCode === null) helper.kill('SIGKILL');
+        await exited;
+      }
+    });
+  });
+
   describe('startBackground', () => {
     it('has separate stdout and stderr and a writable stdin', async () => {
       const bg = startBackground('cat; echo bye >&2', { cwd: dir });
@@ -301,7 +347,7 @@ describe('runner', function () {
       assert.equal(bg.pid, pid);
       assert.equal(bg.running, true);
       bg.write('hello\n');
-      await new Promise((r) => setTimeout(r, 100));
+      await until(() => out === 'hello\n', 5000);
       assert.equal(out, 'hello\n');
       bg.closeStdin();
       const result = await bg.wait();
@@ -327,14 +373,14 @@ describe('runner', function () {
       bg.kill('SIGTERM');
       const result = await bg.wait();
       assert.equal(result.signal, 'SIGTERM');
-      assert.equal(processExists(pid), false);
+      assert.ok(isReaped(pid));
 
       const other = startBackground('sleep 100', { cwd: dir });
       const otherPid = await other.started;
       assert.ok(listStarted().some((s) => s.kind === 'background' && s.mainPid === otherPid));
       await killAllStarted();
       assert.equal((await other.wait()).signal, 'SIGKILL');
-      assert.equal(processExists(otherPid), false);
+      assert.ok(isReaped(otherPid));
     });
 
     it('rejects a bad signal name and a missing directory clearly', () => {

@@ -1,10 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { projectRoot } from '../kernel/paths';
-import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../kernel/interpreter/interpreter';
+import type { Completeness, CompletionResult, InspectionResult, LanguageFacts } from '../kernel/interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../kernel/interpreter/outcome';
 import type { OutputSink } from '../kernel/interpreter/output-sink';
+import { BaseInterpreter } from '../kernel/interpreter/base-interpreter';
 import { Session } from '../kernel/session/session';
 import type { ChannelEvents, Channels, OutgoingChannel, RoutedChannel } from '../kernel/transport/channels';
 import { decodeMessage, encodeMessage, newHeader } from '../kernel/wire/codec';
@@ -83,7 +81,7 @@ const keyboardInterrupt: CellOutcome = { status: 'error', ename: 'KeyboardInterr
  * down, 'ask' asks for input and prints the answer; anything else prints
  * `ran <code>`.
  */
-class ScriptedInterpreter implements Interpreter {
+class ScriptedInterpreter extends BaseInterpreter {
   readonly ran: string[] = [];
   shutdowns: boolean[] = [];
   private releaseBlocked: (() => void) | null = null;
@@ -524,36 +522,3 @@ describe('session (in process, fake transport and interpreter)', () => {
   });
 });
 
-/** The kernel/ folders a source file imports, by its relative imports. */
-function importedFolders(file: string): string[] {
-  const kernelDir = path.join(projectRoot, 'kernel');
-  const specifiers = [...readFileSync(file, 'utf8').matchAll(/\bfrom '(\.[^']*)'/g)].map((m) => m[1]);
-  return specifiers.map((s) => path.relative(kernelDir, path.resolve(path.dirname(file), s)).split(path.sep)[0]);
-}
-
-function sourcesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => path.join(dir, name));
-}
-
-describe('session layering', () => {
-  const kernelDir = path.join(projectRoot, 'kernel');
-
-  it('imports only wire, transport and the interpreter contract', () => {
-    const outside = sourcesUnder(path.join(kernelDir, 'session')).flatMap((file) =>
-      importedFolders(file)
-        .filter((folder) => !['session', 'wire', 'transport', 'interpreter'].includes(folder))
-        .map((folder) => `${path.relative(projectRoot, file)} imports kernel/${folder}`),
-    );
-    assert.deepEqual(outside, []);
-  });
-
-  it('is imported by kernel/cli alone', () => {
-    const importers = sourcesUnder(kernelDir)
-      .filter((file) => !file.startsWith(path.join(kernelDir, 'session') + path.sep) && !file.startsWith(path.join(kernelDir, 'cli') + path.sep))
-      .filter((file) => importedFolders(file).includes('session'))
-      .map((file) => path.relative(projectRoot, file));
-    assert.deepEqual(importers, []);
-  });
-});

@@ -3,30 +3,12 @@ import { annotationsOf } from './support/annotations';
 import type { Message } from '../kernel/wire/message';
 import { rewriteMagicLines, splitComment } from '../kernel/executor/child/magic-lines';
 import { KernelClient } from './support/kernel-client';
+import { isAlive, isReaped, until } from './support/processes';
 
 const ofType = (messages: Message[], type: string) => messages.filter((m) => m.header.msg_type === type);
 const resultText = (messages: Message[]) => (ofType(messages, 'execute_result')[0]?.content.data as Record<string, unknown> | undefined)?.['text/plain'];
 const plainOf = (m: Message) => String((m.content.data as Record<string, unknown>)['text/plain']);
 const displayIdOf = (m: Message) => (m.content.transient as { display_id?: string } | undefined)?.display_id;
-
-/** True while a process with this pid exists (a zombie counts: it was not reaped). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
 
 describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', function () {
   this.timeout(60000);
@@ -145,7 +127,7 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
     assert.match(String((display?.content.data as Record<string, unknown>)['text/html']), /^<pre>/);
     const pid = Number(resultText(await ok('await sleep(300);\nserver.pid')));
     pids.add(pid);
-    assert.ok(alive(pid));
+    assert.ok(isAlive(pid));
     await ok('server.write("hello\\n")');
     const closing = await ok('await server.close()');
     assert.equal(resultText(closing), '{ exitCode: 5, signal: null }');
@@ -155,7 +137,7 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
     assert.ok(closing.includes(final), 'the final state is sent before the cell that waited for it ends');
     assert.deepEqual(plainOf(final).split('\n'), [`L: started pid ${pid}`, 'O: out', 'E: err', 'I: hello', 'O: got hello', 'L: exit code 5']);
     assert.equal(String((final.content.data as Record<string, unknown>)['text/html']), `<pre>${plainOf(final)}</pre>`);
-    assert.ok(await waitGone(pid, 1000));
+    assert.ok(await until(() => isReaped(pid), 1000));
   });
 
   it('launch() kill() ends the program and says by which signal', async () => {
@@ -182,7 +164,7 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
     pids.add(pid);
     assert.equal(reply.content.ename, 'KeyboardInterrupt');
     assert.ok(ms < 2500, `the cell ended ${ms} ms after the interrupt`);
-    assert.equal(alive(pid), false, 'the command is gone when the cell ends');
+    assert.ok(isReaped(pid), 'the command is gone (reaped) when the cell ends');
   });
 
   for (const call of ['libc.epoll_wait(ep, events, 8, -1)', 'await libc.epoll_wait_async(ep, events, 8, -1)']) {
@@ -200,12 +182,12 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
     await ok('const survivor = launch("exec sleep 60");\nawait sleep(200);');
     const pid = Number(resultText(await ok('survivor.pid')));
     pids.add(pid);
-    assert.ok(alive(pid));
+    assert.ok(isAlive(pid));
     // A cell that ignores the interrupt makes the kernel restart the executor.
     const { reply } = await interruptAfter('await null;\nconsole.log("looping");\nwhile (true) {}', (id) => KernelClient.streamText(kernel.outputsOf(id)) === 'looping\n');
     assert.equal(reply.content.ename, 'KeyboardInterrupt');
     assert.match(String(reply.content.evalue), /restarted/);
-    assert.ok(await waitGone(pid, 2000), 'the launched program is gone after the restart');
+    assert.ok(await until(() => isReaped(pid), 2000), 'the launched program is gone after the restart');
     assert.equal(resultText(await ok('typeof survivor')), "'undefined'");
   });
 });
@@ -217,17 +199,17 @@ describe('launched programs at kernel shutdown', function () {
 
   afterEach(async () => {
     await kernel?.close();
-    if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
+    if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
 
   it('are ended by shutdown_request before the reply', async () => {
     kernel = await KernelClient.start();
     const started = await kernel.execute('const background = launch("exec sleep 60");\nawait sleep(200);\nbackground.pid');
     pid = Number(resultText(started.outputs));
-    assert.ok(Number.isInteger(pid) && alive(pid), `a running pid, got ${resultText(started.outputs)}`);
+    assert.ok(Number.isInteger(pid) && isAlive(pid), `a running pid, got ${resultText(started.outputs)}`);
     const reply = await kernel.request('control', 'shutdown_request', { restart: false });
     assert.equal(reply.content.status, 'ok');
-    assert.equal(alive(pid), false, 'the launched program is gone when shutdown_reply arrives');
+    assert.ok(isReaped(pid), 'the launched program is gone (reaped) when shutdown_reply arrives');
     assert.equal(await kernel.waitExit(), 0);
   });
 });

@@ -1,4 +1,6 @@
 import { showAnnotation } from '../display/annotation';
+import type { CommMessage, OpenComm } from '../interpreter/comm';
+import type { DebugRequest, DebugResponse, EmitDebugEvent } from '../interpreter/debug';
 import type { OutputSink } from '../interpreter/output-sink';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
@@ -48,8 +50,24 @@ export class FirstCellNotice implements Interpreter {
     return this.inner.isComplete(code);
   }
 
+  get hasDebugger(): boolean {
+    return this.inner.hasDebugger;
+  }
+
+  onComm(message: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<void> {
+    return this.inner.onComm(message, sink, interrupt);
+  }
+
+  debugRequest(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse> {
+    return this.inner.debugRequest(request, emitEvent);
+  }
+
+  openComms(targetName?: string): Promise<OpenComm[]> {
+    return this.inner.openComms(targetName);
+  }
+
   prepare(): void {
-    this.inner.prepare?.();
+    this.inner.prepare();
   }
 
   shutdown(restart: boolean): Promise<void> {

@@ -1,5 +1,6 @@
 import { projectRoot } from '../paths';
 import { parseIsolation, startIsolation, stopIsolation, type IsolationKind } from '../runner/isolation';
+import { readSetting } from '../base/settings';
 
 const KIND_WORDS: Record<IsolationKind, string> = { net: 'its own network namespace', tmp: 'its own /tmp', pid: 'its own PID namespace' };
 
@@ -13,7 +14,7 @@ const KIND_WORDS: Record<IsolationKind, string> = { net: 'its own network namesp
 export async function setUpIsolation(requested: IsolationKind[] | undefined, log: (text: string) => void): Promise<string | undefined> {
   let kinds = requested;
   if (!kinds) {
-    const spec = process.env.SOCKBOOK_ISOLATE ?? '';
+    const spec = readSetting('SOCKBOOK_ISOLATE') ?? '';
     try {
       kinds = parseIsolation(spec);
     } catch (error) {

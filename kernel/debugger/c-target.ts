@@ -5,6 +5,7 @@ import type { DebugBody, DebugJson } from '../interpreter/debug';
 import { DapError, type DapEvaluation, type DapScope, type DapStackFrame, type DapVariable } from './dap';
 import { DapProcess, type DapMessage } from './dap-process';
 import { hasDebugInfo } from './elf-debug-info';
+import { readSetting } from '../base/settings';
 
 /** lldb-dap's frame ids and variable references are shown to the frontend shifted by this, apart from the TypeScript ones. */
 export const C_OFFSET = 1_000_000_000;
@@ -326,7 +327,7 @@ function plainCommand(command: string): string[] | undefined {
 }
 
 async function findLldbDap(): Promise<string | undefined> {
-  const named = process.env.SOCKBOOK_LLDB_DAP;
+  const named = readSetting('SOCKBOOK_LLDB_DAP');
   if (named !== undefined) return (await access(named, constants.X_OK).then(() => true, () => false)) ? named : undefined;
   const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
   for (const name of LLDB_DAP_NAMES) {

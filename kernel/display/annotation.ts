@@ -35,7 +35,7 @@ export function showAnnotation(sink: Pick<OutputSink, 'display'>, kind: Annotati
 }
 
 /** The kind of annotation a display's metadata marks, or undefined for any other display. */
-export function annotationKindOf(metadata: Metadata | undefined): AnnotationKind | undefined {
+export function annotationKindOf(metadata: Readonly<Record<string, unknown>> | undefined): AnnotationKind | undefined {
   const mark = metadata?.[ANNOTATION_METADATA_KEY];
   if (typeof mark !== 'object' || mark === null) return undefined;
   const kind = (mark as { annotation?: unknown }).annotation;

@@ -13,6 +13,7 @@ import type * as Registry from '../runner/registry';
 import type * as RunnerShutdown from '../runner/shutdown';
 import type * as RunnerIsolation from '../runner/isolation';
 import type { Completeness, CompletionResult, InspectionResult, Interpreter, LanguageFacts } from '../interpreter/interpreter';
+import { BaseInterpreter } from '../interpreter/base-interpreter';
 import type { CellOutcome, CellRequest, ExpressionResult } from '../interpreter/outcome';
 import { errorOutcome as error, interruptOutcome } from '../interpreter/outcome';
 import type * as CommandStep from './command-step';
@@ -27,6 +28,7 @@ import type * as PlanCell from '../cells/plan-cell';
 import type * as CellCompleteness from '../cells/completeness';
 import type * as Debugger from '../debugger/debugger';
 import type { DebugRequest, DebugResponse, EmitDebugEvent } from '../interpreter/debug';
+import { readSetting } from '../base/settings';
 
 /**
  * A module read at its first use. The kernel answers kernel_info before any
@@ -78,7 +80,7 @@ const interrupted = interruptOutcome();
  * Runs cells by their plan: file cells and shell commands
  * through the runner, TypeScript through the executor child process.
  */
-export class CellInterpreter implements Interpreter {
+export class CellInterpreter extends BaseInterpreter {
   private cwd: string;
   private strict: boolean;
   /** Chosen by the notebook's setup cell when it runs; later file cells follow it. */
@@ -100,14 +102,15 @@ export class CellInterpreter implements Interpreter {
   private readonly cellFiles = new Map<string, { file: string; magicLineWritten: boolean }>();
   /** Made by the first debug_request; until then the debugger costs nothing. */
   private kernelDebugger: Debugger.KernelDebugger | undefined;
-  readonly hasDebugger = true;
+  override readonly hasDebugger = true;
   /** The TypeScript cells run since the start (or restart): their top-level names complete before the checker is loaded. */
   private typescriptCells: string[] = [];
 
   constructor(private readonly options: InterpreterOptions) {
+    super();
     this.cwd = options.cwd ?? process.cwd();
     this.commandEnv = options.env ? { ...process.env, ...options.env } : undefined;
-    this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(process.env.SOCKBOOK_STRICT ?? '');
+    this.strict = options.strict ?? /^(1|on|true|yes)$/i.test(readSetting('SOCKBOOK_STRICT') ?? '');
   }
 
   languageFacts(): LanguageFacts {
@@ -118,7 +121,7 @@ export class CellInterpreter implements Interpreter {
    * Reads what the first cell of any kind needs once the client has seen the kernel ready,
    * so the first cell does not wait for it. The TypeScript executor is not started here.
    */
-  prepare(): void {
+  override prepare(): void {
     setTimeout(() => {
       planCells();
       commandStep();
@@ -340,12 +343,12 @@ export class CellInterpreter implements Interpreter {
   }
 
   /** Comms live in the TypeScript executor; with none running, a frontend's comm_open has no target and is closed. */
-  async onComm(message: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<void> {
+  override async onComm(message: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<void> {
     if (await this.executor.handleComm(message, sink, interrupt)) return;
-    if (message.kind === 'open') sink.comm?.({ kind: 'close', commId: message.commId, data: {} });
+    await super.onComm(message, sink);
   }
 
-  openComms(targetName?: string): Promise<OpenComm[]> {
+  override openComms(targetName?: string): Promise<OpenComm[]> {
     return this.executor.openComms(targetName);
   }
 
@@ -356,7 +359,7 @@ export class CellInterpreter implements Interpreter {
   }
 
   /** The Jupyter debug protocol: answered by kernel/debugger, which reaches the TypeScript executor's inspector. */
-  debugRequest(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse> {
+  override debugRequest(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse> {
     this.kernelDebugger ??= new (debuggerModule().KernelDebugger)({
       knownCellFiles: () => [...this.cellFiles].map(([code, written]) => ({ code, ...written })),
       typeScriptRelay: (start) => (start || this.executorClient ? this.executor.debugRelay(start) : Promise.resolve(undefined)),

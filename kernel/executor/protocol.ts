@@ -6,9 +6,10 @@ import type { MimeBundle, Metadata } from '../interpreter/mime';
 import type { CellOutcome, ExpressionResult } from '../interpreter/outcome';
 import type { Completeness, CompletionResult, InspectionResult } from '../interpreter/interpreter';
 import type { CommMessage, OpenComm } from '../interpreter/comm';
+import type { SettingName } from '../base/settings';
 
 /** Environment variable carrying the per-child nonce used in fence markers. */
-export const FENCE_NONCE_ENV = 'SOCKBOOK_EXECUTOR_FENCE';
+export const FENCE_NONCE_ENV: SettingName = 'SOCKBOOK_EXECUTOR_FENCE';
 
 /**
  * A fence is written to fd 1 and fd 2 before an event is sent over IPC, so the

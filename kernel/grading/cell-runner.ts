@@ -3,7 +3,7 @@ import type { CellError, CellOutcome } from '../interpreter/outcome';
 import type { OutputSink } from '../interpreter/output-sink';
 import { planCell } from '../cells/plan-cell';
 
-/** How long an interrupted cell may take to end (the runner SIGKILLs 2 s after SIGINT, the executor is restarted after 2 s). */
+/** How long an interrupted cell may take to end: well past the runner's SIGKILL and the executor's restart (kernel/runner/interrupt-timing.ts). */
 const STOP_PATIENCE_MS = 10_000;
 /** After its processes were killed, how long before the kernel is given up for a fresh one. */
 const KILL_PATIENCE_MS = 5_000;

@@ -1,3 +1,4 @@
+import { toJsonMap } from '../base/json';
 import { annotation, ANNOTATION_METADATA_KEY, annotationKindOf } from '../display/annotation';
 import { checkOf, checksInText, type CheckResult } from '../display/check';
 import type { CodeCell } from '../notebook/nbformat';
@@ -40,7 +41,7 @@ export function recordScore(cell: CodeCell, report: CellReport): void {
   const sockbook = typeof own === 'object' && own !== null && !Array.isArray(own) ? own : {};
   cell.metadata[ANNOTATION_METADATA_KEY] = {
     ...sockbook,
-    grade: { grade_id: report.graded.gradeId, score: cellScore(report), max_score: cellMaxScore(report), checks: report.checks ?? [] },
+    grade: toJsonMap({ grade_id: report.graded.gradeId, score: cellScore(report), max_score: cellMaxScore(report), checks: report.checks ?? [] }),
   };
   const { data, metadata } = annotation('score', scoreLine(report));
   // A cell not run keeps its old outputs: its old score line goes.

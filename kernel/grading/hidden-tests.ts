@@ -1,3 +1,4 @@
+import { toJsonMap } from '../base/json';
 import type { Cell, CodeCell, Notebook } from '../notebook/nbformat';
 
 interface NbgraderMark {
@@ -89,10 +90,10 @@ export function mergeHiddenTests(student: Notebook, instructor: Notebook): Hidde
     const own = mark.gradeId === undefined ? undefined : instructorGraded.get(mark.gradeId);
     const nbgrader = cell.metadata.nbgrader as Record<string, unknown>;
     if (own === undefined) {
-      cell.metadata.nbgrader = { ...nbgrader, grade: false };
+      cell.metadata.nbgrader = toJsonMap({ ...nbgrader, grade: false });
       merge.ungraded.push(mark.gradeId ?? `cell ${cell.id}`);
     } else {
-      cell.metadata.nbgrader = { ...(own.metadata.nbgrader as Record<string, unknown>) };
+      cell.metadata.nbgrader = toJsonMap({ ...(own.metadata.nbgrader as Record<string, unknown>) });
     }
   }
   return merge;

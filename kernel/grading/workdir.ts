@@ -2,6 +2,7 @@ import { constants as fsConstants, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readSetting } from '../base/settings';
 
 /** How much of a notebook's directory its private copy takes, and how much of what it wrote is kept. */
 export interface WorkdirLimits {
@@ -15,8 +16,8 @@ export interface WorkdirLimits {
 
 const MiB = 1024 ** 2;
 
-function limitFromEnvironment(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
+function limitFromEnvironment(name: 'SOCKBOOK_WORKDIR_MAX_FILE_MB' | 'SOCKBOOK_WORKDIR_MAX_MB' | 'SOCKBOOK_KEEP_FILES_MB', fallback: number): number {
+  const value = Number(readSetting(name));
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 

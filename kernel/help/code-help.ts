@@ -53,13 +53,13 @@ async function completeC(code: string, cursor: number): Promise<CompletionResult
   add(C_KEYWORDS, 'keyword');
   add(await libraryNames(), 'function');
   add(Object.keys(await loadConstants().catch(() => ({}))), 'constant');
-  const matches = [...kinds.keys()].sort().slice(0, MAX_MATCHES);
+  const kept = [...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_MATCHES);
   return {
-    matches,
+    matches: kept.map(([text]) => text),
     cursorStart: prefix.start,
     cursorEnd: prefix.end,
     metadata: {
-      _jupyter_types_experimental: matches.map((text) => ({ start: prefix.start, end: prefix.end, text, type: kinds.get(text) })),
+      _jupyter_types_experimental: kept.map(([text, type]) => ({ start: prefix.start, end: prefix.end, text, type })),
     },
   };
 }

@@ -7,12 +7,13 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { renderManPage, type RenderedPage } from './groff-page';
 import { readStoredPage } from './man-page-cache';
+import { readSetting, SETTINGS } from '../base/settings';
 
 const gunzipAsync = promisify(gunzip);
 
 /** Where manual pages live; SOCKBOOK_MAN_DIR overrides it (for a different layout). */
 export function manRoot(): string {
-  return process.env.SOCKBOOK_MAN_DIR ?? '/usr/share/man';
+  return readSetting('SOCKBOOK_MAN_DIR') ?? SETTINGS.SOCKBOOK_MAN_DIR.shown;
 }
 
 /** Sections searched, in order: system calls, library functions, types, then overviews (epoll(7), tcp(7) …). */
@@ -68,7 +69,7 @@ export function findManPage(name: string): Promise<ManPage | undefined> {
 
 async function loadManPage(name: string): Promise<ManPage | undefined> {
   // Laid out at build time from the system's pages (another man directory is always read live).
-  if (process.env.SOCKBOOK_MAN_DIR === undefined) {
+  if (readSetting('SOCKBOOK_MAN_DIR') === undefined) {
     const stored = await readStoredPage(name);
     if (stored) return stored;
   }

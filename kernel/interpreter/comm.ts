@@ -1,9 +1,11 @@
+import type { JsonMap } from '../base/json';
+
 /**
  * Comms (the protocol's custom messages): a pair of objects, one in the
  * kernel's code and one in a frontend, that send each other JSON. Either
  * side may open one to a target the other side registered.
  */
-export type CommData = Record<string, unknown>;
+export type CommData = JsonMap;
 
 /**
  * One comm message, either way: comm_open, comm_msg or comm_close.

@@ -1,5 +1,7 @@
+import type { JsonMap } from '../base/json';
 import type { CommMessage, OpenComm } from './comm';
 import type { DebugRequest, DebugResponse, EmitDebugEvent } from './debug';
+import type { MimeBundle } from './mime';
 import type { OutputSink } from './output-sink';
 import type { CellOutcome, CellRequest, ExpressionResult } from './outcome';
 
@@ -7,12 +9,12 @@ export interface CompletionResult {
   matches: string[];
   cursorStart: number;
   cursorEnd: number;
-  metadata?: Record<string, unknown>;
+  metadata?: JsonMap;
 }
 
 export interface InspectionResult {
   found: boolean;
-  data: Record<string, unknown>;
+  data: MimeBundle;
 }
 
 export type Completeness =
@@ -41,7 +43,8 @@ export interface LanguageFacts {
 /**
  * What the session needs from whatever runs cells (xeus' "interpreter").
  * The session owns the wire, ordering, status and counting; the interpreter
- * owns meaning.
+ * owns meaning. Every method is required, so a wrapper cannot drop one by
+ * leaving it out; `BaseInterpreter` (base-interpreter.ts) gives the defaults.
  */
 export interface Interpreter {
   /** The language facts of kernel_info; cheap (loads no compiler), asked for on every kernel_info_request. */
@@ -61,22 +64,23 @@ export interface Interpreter {
   /**
    * A comm message from a frontend. What the kernel's side sends back (and
    * prints) goes through `sink`; the promise settles once it has been handled.
+   * A comm the frontend opens to a target nobody has is closed through `sink`.
    * Aborting `interrupt` (the kernel's interrupt) stops waiting for a handler
-   * still at work. Without it, the session closes every comm a frontend opens.
+   * still at work.
    */
-  onComm?(message: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<void>;
+  onComm(message: CommMessage, sink: OutputSink, interrupt?: AbortSignal): Promise<void>;
   /** The comms open now, for comm_info_request; only those of `targetName` when given. */
-  openComms?(targetName?: string): Promise<OpenComm[]>;
+  openComms(targetName?: string): Promise<OpenComm[]>;
   /**
    * One Debug Adapter Protocol request of the Jupyter debug protocol (JEP 47).
    * Events, now or later (a cell stopping at a breakpoint), go to `emitEvent`.
    * Answered without waiting for any running cell: it comes on control.
    */
-  debugRequest?(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse>;
+  debugRequest(request: DebugRequest, emitEvent: EmitDebugEvent): Promise<DebugResponse>;
   /** Whether kernel_info may announce the debugger (`"debugger"` in supported_features). */
-  readonly hasDebugger?: boolean;
+  readonly hasDebugger: boolean;
   /** Called once the first kernel_info_reply is out: a chance to start slow parts (the TypeScript executor) early. */
-  prepare?(): void;
+  prepare(): void;
   /** Ends every process the interpreter started; with restart, gets ready to run cells again from a clean state. */
   shutdown(restart: boolean): Promise<void>;
 }

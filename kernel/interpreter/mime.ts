@@ -1,4 +1,6 @@
-/** A MIME bundle as Jupyter sends it: { 'text/plain': '…', 'text/html': '…' }. */
-export type MimeBundle = Record<string, unknown>;
-/** The metadata that goes with a bundle, keyed by MIME type or free-form. */
-export type Metadata = Record<string, unknown>;
+import type { JsonMap } from '../base/json';
+
+/** A MIME bundle as Jupyter sends it: { 'text/plain': '…', 'text/html': '…' } (kernel/base/json.ts). */
+export type { MimeBundle } from '../base/json';
+/** The metadata that goes with a bundle, keyed by MIME type or free-form: JSON. */
+export type Metadata = JsonMap;

@@ -1,4 +1,4 @@
-import type { MimeBundle } from './mime';
+import type { Metadata, MimeBundle } from './mime';
 import { CELL_INTERRUPTED, KEYBOARD_INTERRUPT } from './keyboard-interrupt';
 import { errorHeader } from './traceback-colour';
 
@@ -31,7 +31,7 @@ export interface CellRequest {
 }
 
 /** user_expressions results, as execute_reply carries them. */
-export type ExpressionResult = { status: 'ok'; data: MimeBundle; metadata: Record<string, unknown> } | ErrorOutcome;
+export type ExpressionResult = { status: 'ok'; data: MimeBundle; metadata: Metadata } | ErrorOutcome;
 
 /** The one way to make an error outcome; the traceback is the `ename: evalue` line (coloured) unless given. */
 export function errorOutcome(ename: string, evalue: string, traceback: string[] = [errorHeader(ename, evalue)]): ErrorOutcome {

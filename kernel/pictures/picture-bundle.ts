@@ -1,3 +1,4 @@
+import { toJsonMap } from '../base/json';
 // A picture as a MIME bundle: SVG for the eye, text/plain for a terminal and
 // for tests, and the Vega-Lite spec when it is a chart (JupyterLab renders it
 // natively, interactive, with tooltips).
@@ -15,7 +16,7 @@ export interface Picture<T> {
 
 export function pictureBundle(svg: string, plain: string, vegaLite?: object): MimeBundle {
   const bundle: MimeBundle = { 'image/svg+xml': stripXmlProlog(svg), 'text/plain': plain };
-  if (vegaLite) bundle[VEGA_LITE_MIME] = vegaLite;
+  if (vegaLite) bundle[VEGA_LITE_MIME] = toJsonMap(vegaLite);
   return bundle;
 }
 

@@ -1,3 +1,5 @@
+import { readSetting, type SettingName } from '../base/settings';
+
 /** Sizes given in the environment (`2G`, `64MiB`, `1048576`) and said back to the user (`2 GiB`). */
 
 const UNITS: Record<string, number> = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30, t: 2 ** 40 };
@@ -26,8 +28,8 @@ export function formatByteSize(bytes: number): string {
  * a warning on the kernel's stderr (and the default) when it is not a size of
  * at least `minimum`. `none` (when allowed) turns the limit off: null.
  */
-export function byteSizeFromEnvironment(name: string, fallback: number, minimum: number, allowNone = false): number | null {
-  const raw = process.env[name];
+export function byteSizeFromEnvironment(name: SettingName, fallback: number, minimum: number, allowNone = false): number | null {
+  const raw = readSetting(name);
   if (raw === undefined || raw.trim() === '') return fallback;
   if (allowNone && /^\s*none\s*$/i.test(raw)) return null;
   const bytes = parseByteSize(raw);

@@ -1,7 +1,8 @@
 import { promises as fsp } from 'node:fs';
+import type { SettingName } from '../base/settings';
 
 /** The cgroup.procs files the executor joins, as a JSON list (set by the kernel, read by the executor). */
-export const EXECUTOR_GROUPS_ENV = 'SOCKBOOK_EXECUTOR_GROUPS';
+export const EXECUTOR_GROUPS_ENV: SettingName = 'SOCKBOOK_EXECUTOR_GROUPS';
 
 /**
  * Moves this process (all its threads) into each listed cgroup; the writes

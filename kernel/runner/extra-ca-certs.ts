@@ -8,7 +8,9 @@
  * waits for its start) and trusts the extra certificates when a cell first
  * speaks TLS (kernel/executor/child/extra-ca.ts).
  */
-export const KEPT = 'SOCKBOOK_NODE_EXTRA_CA_CERTS';
+import type { SettingName } from '../base/settings';
+
+export const KEPT: SettingName = 'SOCKBOOK_NODE_EXTRA_CA_CERTS';
 const UNFILLED = '${NODE_EXTRA_CA_CERTS}';
 
 export function restoreExtraCaCerts(env: NodeJS.ProcessEnv = process.env): void {

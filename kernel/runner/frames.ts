@@ -1,20 +1,73 @@
 /**
  * The frames the sockbook-run helper writes on its fd 4:
  * TYPE (1 byte) LENGTH (4 bytes, little-endian) PAYLOAD.
+ *
+ * The one definition of each frame: `formats` are the printf formats
+ * native/c/sockbook-run.c writes its payload with ('' for an empty payload,
+ * 'bytes' for raw bytes), `fields` what docs/architecture.md calls them.
+ * test/frames.test.ts holds the C program and the page to this table, and
+ * `decodeFrame` below reads each payload by it.
  */
-export type FrameType =
-  | 'P' // the main process started: "<pid>"
-  | 'O' // terminal output bytes
-  | 'I' // the command is blocked reading its terminal
-  | 'X' // how the main process ended: "exit N" | "signal N"
-  | 'T' // output was cut: "<total bytes> <file>"
-  | 'C' // a typed line was cut at the terminal's line limit: "<line bytes> <kept bytes>"
-  | 'E' // the command could not be started: message
-  | 'D'; // the command is over
+export const FRAME_FORMATS = {
+  P: { formats: ['%d'], fields: 'PID', when: 'the main process started' },
+  O: { formats: ['bytes'], fields: 'output bytes', when: 'terminal output' },
+  I: { formats: [''], fields: 'empty', when: 'the command is blocked reading its terminal' },
+  X: { formats: ['exit %d', 'signal %d'], fields: 'exit N', when: 'how the main process ended' },
+  T: { formats: ['%lld %lld %s'], fields: 'TOTAL DROPPED PATH', when: 'output was cut: its total size, the bytes past the kept file\'s cap, the file' },
+  C: { formats: ['%lld %d'], fields: 'BYTES KEPT', when: 'a typed line was cut at the terminal\'s line limit' },
+  E: { formats: ['%s: %s'], fields: 'a message', when: 'the command could not be started' },
+  D: { formats: [''], fields: 'empty', when: 'the command is over' },
+} as const satisfies Record<string, { formats: readonly string[]; fields: string; when: string }>;
+
+export type FrameType = keyof typeof FRAME_FORMATS;
 
 export interface Frame {
   type: FrameType;
   payload: Buffer;
+}
+
+/** How the main process ended: by an exit code or by a signal. */
+export type MainExit = { exitCode: number; signalNumber: null } | { exitCode: null; signalNumber: number };
+
+/** A frame's payload read by its format. */
+export type DecodedFrame =
+  | { type: 'P'; pid: number }
+  | { type: 'O'; bytes: Buffer }
+  | { type: 'I' }
+  | { type: 'X'; exit: MainExit }
+  | { type: 'T'; totalBytes: number; droppedBytes: number; file: string | undefined }
+  | { type: 'C'; lineBytes: number; keptBytes: number }
+  | { type: 'E'; message: string }
+  | { type: 'D' };
+
+/** Reads a frame's payload as FRAME_FORMATS says the helper wrote it; undefined for a type it does not define. */
+export function decodeFrame(frame: Frame): DecodedFrame | undefined {
+  const text = (): string => frame.payload.toString('utf8');
+  switch (frame.type) {
+    case 'P':
+      return { type: 'P', pid: Number(text()) };
+    case 'O':
+      return { type: 'O', bytes: frame.payload };
+    case 'X': {
+      const [how, n] = text().split(' ');
+      return { type: 'X', exit: how === 'signal' ? { exitCode: null, signalNumber: Number(n) } : { exitCode: Number(n), signalNumber: null } };
+    }
+    case 'T': {
+      const [, total, dropped, file] = /^(\d+) (\d+) ?(.*)$/s.exec(text()) ?? [];
+      return { type: 'T', totalBytes: Number(total), droppedBytes: Number(dropped), file: file || undefined };
+    }
+    case 'C': {
+      const [lineBytes, keptBytes] = text().split(' ').map(Number);
+      return { type: 'C', lineBytes, keptBytes };
+    }
+    case 'E':
+      return { type: 'E', message: text() };
+    case 'I':
+    case 'D':
+      return { type: frame.type };
+    default:
+      return undefined;
+  }
 }
 
 const HEADER_BYTES = 5;

@@ -7,10 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { nativeArtifact } from '../paths';
-import { FrameReader, control, type Frame } from './frames';
+import { FrameReader, control, decodeFrame, type Frame, type MainExit } from './frames';
 import { enterIsolation, type LaunchCommand } from './isolation';
 import { guardArguments, releaseHelperGroup } from './process-guard';
 import { register, unregister, type RegisteredHelper, type StartedProcess } from './registry';
+import { COMMAND_KILL_AFTER_MS } from './interrupt-timing';
+import { readSetting } from '../base/settings';
 
 /** A helper that does not exit this long after a kill request is killed itself. */
 const KILL_ALL_PATIENCE_MS = 3000;
@@ -26,7 +28,7 @@ export interface HelperOptions {
   kind: StartedProcess['kind'];
 }
 
-export type MainExit = { exitCode: number; signalNumber: null } | { exitCode: null; signalNumber: number };
+export type { MainExit } from './frames';
 
 export interface HelperHandlers {
   onStarted?(mainPid: number): void;
@@ -74,7 +76,7 @@ const SPARE_COUNT = 2;
 const SPARE_IDLE_MS = spareIdleMs();
 
 function spareIdleMs(): number {
-  const raw = process.env.SOCKBOOK_SPARE_IDLE_S;
+  const raw = readSetting('SOCKBOOK_SPARE_IDLE_S');
   const seconds = raw === undefined || raw === '' ? 10 : Number(raw);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 10000;
 }
@@ -193,7 +195,7 @@ export class HelperProcess implements RegisteredHelper {
   constructor(options: HelperOptions, private readonly handlers: HelperHandlers) {
     const exe = helperPath();
     if (!fs.existsSync(exe)) throw new Error(`the native helper ${exe} is missing: run "npm run build"`);
-    const args: string[] = ['--cwd', options.cwd, '--tmpdir', os.tmpdir(), ...guardArguments()];
+    const args: string[] = ['--kill-after', String(COMMAND_KILL_AFTER_MS), '--cwd', options.cwd, '--tmpdir', os.tmpdir(), ...guardArguments()];
     if (options.mode === 'pipes') args.push('--pipes');
     if (options.allowStdin) args.push('--stdin');
     if (options.outputLimit !== undefined) args.push('--limit', String(options.outputLimit));
@@ -306,38 +308,30 @@ export class HelperProcess implements RegisteredHelper {
   }
 
   private dispatch(frame: Frame): void {
-    const text = (): string => frame.payload.toString('utf8');
-    switch (frame.type) {
+    const decoded = decodeFrame(frame);
+    switch (decoded?.type) {
       case 'P':
-        this.info.mainPid = Number(text());
-        this.handlers.onStarted?.(this.info.mainPid);
+        this.info.mainPid = decoded.pid;
+        this.handlers.onStarted?.(decoded.pid);
         break;
       case 'O':
-        this.handlers.onOutput?.(frame.payload);
+        this.handlers.onOutput?.(decoded.bytes);
         break;
       case 'I':
         this.handlers.onInputWanted?.();
         break;
-      case 'X': {
-        const [how, n] = text().split(' ');
+      case 'X':
         this.info.running = false;
-        this.handlers.onExit?.(
-          how === 'signal' ? { exitCode: null, signalNumber: Number(n) } : { exitCode: Number(n), signalNumber: null },
-        );
+        this.handlers.onExit?.(decoded.exit);
         break;
-      }
-      case 'T': {
-        const [, total, dropped, file] = /^(\d+) (\d+) ?(.*)$/s.exec(text()) ?? [];
-        this.handlers.onTruncated?.(Number(total), file || undefined, Number(dropped));
+      case 'T':
+        this.handlers.onTruncated?.(decoded.totalBytes, decoded.file, decoded.droppedBytes);
         break;
-      }
-      case 'C': {
-        const [lineBytes, keptBytes] = text().split(' ').map(Number);
-        this.handlers.onInputCut?.(lineBytes, keptBytes);
+      case 'C':
+        this.handlers.onInputCut?.(decoded.lineBytes, decoded.keptBytes);
         break;
-      }
       case 'E':
-        this.fail(text());
+        this.fail(decoded.message);
         break;
       case 'D':
         if (!this.done) {

@@ -27,12 +27,13 @@ import * as path from 'node:path';
 import { nativeArtifact } from '../paths';
 import { byteSizeFromEnvironment } from './byte-size';
 import { createGroup, killGroup, machineHierarchy, readOomKills, type CgroupDir, type CgroupVersion, type ControllerHierarchy } from './cgroup-files';
+import { readSetting, type SettingName } from '../base/settings';
 
 export const DEFAULT_MAX_PROCS = 512;
 export const DEFAULT_MAX_MEMORY = 2 * 1024 ** 3;
 export const DEFAULT_MAX_KEPT_OUTPUT = 64 * 1024 ** 2;
 /** How the kernel hands its guard to the executor child. */
-export const GUARD_ENV = 'SOCKBOOK_GUARD';
+export const GUARD_ENV: SettingName = 'SOCKBOOK_GUARD';
 
 export interface ProcessGuard {
   kind: 'cgroup' | 'rlimit';
@@ -59,7 +60,7 @@ let limit: number = limitFromEnvironment();
 let warned = false;
 
 function limitFromEnvironment(): number {
-  const raw = process.env.SOCKBOOK_MAX_PROCS;
+  const raw = readSetting('SOCKBOOK_MAX_PROCS');
   if (raw === undefined || raw === '') return DEFAULT_MAX_PROCS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 8) {

@@ -8,7 +8,7 @@ export interface RunOptions {
   allowStdin: boolean;
   /** Bytes of output passed on before the rest goes only to a file (default 1 MiB). */
   outputLimit?: number;
-  /** Aborting interrupts: SIGINT to the foreground group, SIGKILL to what is left 2 s later. */
+  /** Aborting interrupts: SIGINT to the foreground group, SIGKILL to what is left COMMAND_KILL_AFTER_MS later (interrupt-timing.ts). */
   signal?: AbortSignal;
   /** Output as it arrives (already coalesced, `\r\n` turned into `\n`). */
   onOutput(text: string): void;

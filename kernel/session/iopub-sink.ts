@@ -2,7 +2,6 @@ import type { CommMessage } from '../interpreter/comm';
 import { MimeBundle, Metadata, OutputSink, StdinNotAllowedError } from '../interpreter/output-sink';
 import type { IopubContent, IopubType } from '../wire/content';
 import type { Request } from './request';
-import { jsonMap, mimeData } from './wire-values';
 
 export type AskInput = (request: Request, prompt: string, password: boolean) => Promise<string>;
 
@@ -34,11 +33,11 @@ export class IopubSink implements OutputSink {
   }
 
   display(data: MimeBundle, metadata: Metadata = {}, displayId?: string): void {
-    this.publish('display_data', { data: mimeData(data), metadata: jsonMap(metadata), transient: displayId ? { display_id: displayId } : {} });
+    this.publish('display_data', { data, metadata, transient: displayId ? { display_id: displayId } : {} });
   }
 
   updateDisplay(displayId: string, data: MimeBundle, metadata: Metadata = {}): void {
-    this.publish('update_display_data', { data: mimeData(data), metadata: jsonMap(metadata), transient: { display_id: displayId } });
+    this.publish('update_display_data', { data, metadata, transient: { display_id: displayId } });
   }
 
   clearOutput(wait: boolean): void {
@@ -46,12 +45,12 @@ export class IopubSink implements OutputSink {
   }
 
   executeResult(data: MimeBundle, metadata: Metadata = {}): void {
-    this.publish('execute_result', { data: mimeData(data), metadata: jsonMap(metadata), execution_count: this.options.executionCount });
+    this.publish('execute_result', { data, metadata, execution_count: this.options.executionCount });
   }
 
   comm(message: CommMessage): void {
-    const data = jsonMap(message.data);
-    const metadata = message.metadata ? jsonMap(message.metadata) : undefined;
+    const data = message.data;
+    const metadata = message.metadata;
     if (message.kind === 'open') void this.request.publish('comm_open', { comm_id: message.commId, target_name: message.targetName, data }, metadata);
     else void this.request.publish(message.kind === 'msg' ? 'comm_msg' : 'comm_close', { comm_id: message.commId, data }, metadata);
   }

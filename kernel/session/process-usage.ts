@@ -1,5 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
+import { readProcessFamily } from '../base/proc-stat';
 import type { UsageReply } from '../wire/content';
 
 /** /proc counts CPU time in USER_HZ ticks, 100 a second on Linux whatever the kernel's own tick rate. */
@@ -15,12 +16,6 @@ interface Sample {
   /** The host's busy and total ticks over all CPUs, from /proc/stat. */
   hostBusy: number;
   hostTotal: number;
-}
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  ticks: number;
 }
 
 /**
@@ -60,36 +55,14 @@ export class ProcessUsage {
   }
 
   private async sample(): Promise<Sample> {
-    const [tree, host] = await Promise.all([processTree(this.rootPid), hostTicks()]);
+    const [family, host] = await Promise.all([readProcessFamily(this.rootPid), hostTicks()]);
+    const tree = family?.members ?? [];
     return { at: Date.now(), ticks: new Map(tree.map((p) => [p.pid, p.ticks])), ...host };
   }
 }
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;
-}
-
-async function readProcStat(pid: number): Promise<ProcStat | undefined> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces and parentheses: fields start after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined; // it ended meanwhile
-  }
-}
-
-/** The root process and all its descendants, by parent pid. */
-async function processTree(rootPid: number): Promise<ProcStat[]> {
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
-  const stats = (await Promise.all(pids.map(readProcStat))).filter((s): s is ProcStat => s !== undefined);
-  const children = new Map<number, ProcStat[]>();
-  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
-  const root = stats.find((s) => s.pid === rootPid);
-  const tree: ProcStat[] = root ? [root] : [];
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i].pid) ?? []));
-  return tree;
 }
 
 /** Proportional set size (shared pages split among their users, as ipykernel reports), else the resident set; bytes. */

@@ -1,7 +1,8 @@
 import type { ChannelName, ConnectionInfo } from './connection-file';
+import type { SettingName } from '../base/settings';
 
 /** Set by native/c/sockbook-listen.c: "CHANNEL:PORT:FD" items, comma separated. */
-export const LISTEN_FDS_ENV = 'SOCKBOOK_LISTEN_FDS';
+export const LISTEN_FDS_ENV: SettingName = 'SOCKBOOK_LISTEN_FDS';
 
 /**
  * The listening sockets the launcher made for this kernel's ports, by

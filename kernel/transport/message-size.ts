@@ -1,3 +1,5 @@
+import { readSetting } from '../base/settings';
+
 /** The largest message the kernel's sockets take, by default: far above any cell, far below what would exhaust memory. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 
@@ -6,7 +8,7 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
  * 1024). ZeroMQ drops a larger incoming message (and the connection it came
  * on) before it is held in memory.
  */
-export function maxMessageSize(value: string | undefined = process.env.SOCKBOOK_MAX_MESSAGE_SIZE): number {
+export function maxMessageSize(value: string | undefined = readSetting('SOCKBOOK_MAX_MESSAGE_SIZE')): number {
   if (value === undefined || value.trim() === '') return DEFAULT_MAX_MESSAGE_SIZE;
   const match = /^\s*(\d+)\s*([kmg]?)i?b?\s*$/i.exec(value);
   if (!match) throw new Error(`SOCKBOOK_MAX_MESSAGE_SIZE: '${value}' is not a size (e.g. 67108864, 64M, 1G)`);

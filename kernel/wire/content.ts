@@ -1,3 +1,4 @@
+import type { MimeBundle } from '../base/json';
 import type { JsonMap } from './json';
 
 /*
@@ -6,8 +7,8 @@ import type { JsonMap } from './json';
  * against @jupyterlab/services' KernelMessage types.
  */
 
-/** A MIME bundle on the wire: text as a string or a list of lines, JSON types as objects. */
-export type MimeData = { [mimeType: string]: string | string[] | JsonMap };
+/** A MIME bundle on the wire: the one MimeBundle type of kernel/base/json.ts. */
+export type MimeData = MimeBundle;
 
 export type ErrorContent = { ename: string; evalue: string; traceback: string[] };
 
@@ -38,7 +39,8 @@ export type HistoryRequest = {
 };
 
 export type CommOpen = { comm_id: string; target_name: string; data: JsonMap; target_module?: string };
-export type CommMessage = { comm_id: string; data: JsonMap };
+/** The content of comm_msg and comm_close on the wire; in the kernel a comm message is interpreter/comm.ts' CommMessage. */
+export type CommContent = { comm_id: string; data: JsonMap };
 
 /** debug_request (JEP 47): a Debug Adapter Protocol request, carried as the content. */
 export type DebugRequest = { seq: number; type: 'request'; command: string; arguments?: JsonMap };
@@ -65,8 +67,8 @@ export type RequestContent = {
   history_request: HistoryRequest;
   comm_info_request: { target_name?: string };
   comm_open: CommOpen;
-  comm_msg: CommMessage;
-  comm_close: CommMessage;
+  comm_msg: CommContent;
+  comm_close: CommContent;
   shutdown_request: { restart: boolean };
   interrupt_request: EmptyContent;
   create_subshell_request: EmptyContent;
@@ -184,8 +186,8 @@ export type IopubContent = {
   error: ErrorContent;
   clear_output: { wait: boolean };
   comm_open: CommOpen;
-  comm_msg: CommMessage;
-  comm_close: CommMessage;
+  comm_msg: CommContent;
+  comm_close: CommContent;
   shutdown_reply: ShutdownReply;
   /** Sent to each new iopub subscription (protocol 5.5), with the topic prefix it subscribed to. */
   iopub_welcome: { subscription: string };

@@ -1,7 +1,7 @@
 // sockbook-run: runs one shell command for the sockbook kernel.
 //
-//   sockbook-run [--pipes] [--stdin] [--cwd DIR] [--limit BYTES] [--tmpdir DIR]
-//                [--cols N] [--rows N] [--cgroup DIR --max-procs N] [--nproc N]
+//   sockbook-run --kill-after MS [--pipes] [--stdin] [--cwd DIR] [--limit BYTES]
+//                [--tmpdir DIR] [--cols N] [--rows N] [--cgroup DIR --max-procs N] [--nproc N]
 //                [--memory-cgroup DIR] [--max-memory BYTES] [--keep-limit BYTES]
 //                -- COMMAND
 //   sockbook-run --spare [--cgroup DIR --max-procs N]
@@ -25,10 +25,12 @@
 // --memory-cgroup: joins DIR (a v1 memory group holding the kernel's limit);
 // --max-memory: RLIMIT_AS for the command, where no memory cgroup can limit it.
 // --pipes: COMMAND gets this process' own fds 0, 1 and 2 (pipes of the kernel).
+// --kill-after: how long after an interrupt what is left of the command is
+// killed; required, so the kernel's one setting is the only one.
 //
 // fd 3 (read)  control bytes from the kernel:
 //   'i'                     interrupt: SIGINT to the foreground group, SIGKILL
-//                           2 s later to what is left of the command's session
+//                           --kill-after ms later to what is left of the command's session
 //   'k'                     kill every descendant now, then exit
 //   's' SIGNO               send signal SIGNO (one byte) to the main process
 //   'w' LEN(4, LE) BYTES    type BYTES into the terminal (any length: the
@@ -77,12 +79,11 @@
 #define GRACE_MS 50
 // A program silent this long may be waiting for its terminal.
 #define INPUT_IDLE_MS 80
-#define INTERRUPT_KILL_MS 2000
 
 // ---- options -------------------------------------------------------------
 static int opt_pipes, opt_stdin, opt_spare, opt_cols = 120, opt_rows = 40;
 static long long opt_limit = 1 << 20;
-static long long opt_keep_limit = 64LL << 20, opt_max_memory;
+static long long opt_keep_limit = 64LL << 20, opt_max_memory, opt_kill_after_ms = -1;
 static long opt_max_procs = 0, opt_nproc = 0;
 static const char *opt_cwd, *opt_tmpdir, *opt_cgroup, *opt_memory_cgroup, *opt_command;
 
@@ -632,6 +633,7 @@ static void parse_args(int argc, char **argv) {
     else if (v && !strcmp(a, "--memory-cgroup")) { opt_memory_cgroup = v; i++; }
     else if (v && !strcmp(a, "--max-memory")) { opt_max_memory = atoll(v); i++; }
     else if (v && !strcmp(a, "--keep-limit")) { opt_keep_limit = atoll(v); i++; }
+    else if (v && !strcmp(a, "--kill-after")) { opt_kill_after_ms = atoll(v); i++; }
     else { fprintf(stderr, "sockbook-run: unknown option %s\n", a); exit(2); }
   }
   if (opt_spare && i == argc) return;  // the command comes later, on fd 3
@@ -641,6 +643,10 @@ static void parse_args(int argc, char **argv) {
   }
   opt_command = argv[i];
   if (opt_limit < 0) opt_limit = 0;
+  if (opt_kill_after_ms < 0) {
+    fprintf(stderr, "sockbook-run: --kill-after MS is required\n");
+    exit(2);
+  }
 }
 
 // ---- input typed into the terminal --------------------------------------
@@ -768,7 +774,7 @@ static void interrupt_command(void) {
   pid_t fg = master_fd >= 0 ? tcgetpgrp(master_fd) : -1;
   if (fg > 0) kill(-fg, SIGINT);
   if (main_alive) kill(-main_pid, SIGINT);
-  interrupt_deadline_ms = now_ms() + INTERRUPT_KILL_MS;
+  interrupt_deadline_ms = now_ms() + opt_kill_after_ms;
 }
 
 static void handle_control(void) {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { isAlive } from './processes';
 
 /** A process as recorded at one moment: its pid and start time, so a reused pid is never mistaken for it. */
 export interface ProcessRef {
@@ -20,8 +21,9 @@ export function processRef(pid: number): ProcessRef {
   return { pid, startTime: startTimeOf(pid) };
 }
 
-function alive(ref: ProcessRef): boolean {
-  return ref.startTime !== undefined && startTimeOf(ref.pid) === ref.startTime;
+/** The process recorded is still alive (a zombie counts as dead: see processes.ts), and its pid was not reused. */
+function stillAlive(ref: ProcessRef): boolean {
+  return ref.startTime !== undefined && isAlive(ref.pid) && startTimeOf(ref.pid) === ref.startTime;
 }
 
 /** The direct children of a process, read from /proc. */
@@ -60,7 +62,7 @@ export function descendantPids(pid: number): number[] {
 
 /** SIGTERM to each process still alive, SIGKILL to those left after graceMs. */
 export async function endProcesses(refs: ProcessRef[], graceMs = 5000): Promise<void> {
-  const left = () => refs.filter(alive);
+  const left = () => refs.filter(stillAlive);
   const signal = (name: NodeJS.Signals) => {
     for (const { pid } of left()) {
       try {

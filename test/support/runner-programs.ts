@@ -92,11 +92,6 @@ export async function compileRunnerPrograms(dir: string): Promise<string> {
   return dir;
 }
 
-/** True while /proc/PID exists (a zombie counts as existing). */
-export function processExists(pid: number): boolean {
-  return fs.existsSync(`/proc/${pid}`);
-}
-
 /** Pids of the zombies whose parent is ppid. */
 export function zombieChildren(ppid: number): number[] {
   const zombies: number[] = [];

@@ -7,6 +7,7 @@
  * JupyterLab sends must be assignable to what the kernel reads.
  */
 import type * as KernelMessage from '@jupyterlab/services/lib/kernel/messages';
+import type { PartialJSONValue } from '@lumino/coreutils';
 import type { IopubContent, IopubType, ReplyContent, ReplyType, RequestContent, RequestType, StdinReplyContent, StdinRequestContent } from '../../kernel/wire/content';
 
 /** A map with an entry for every key K. */
@@ -39,16 +40,22 @@ type JupyterLabReplies = Covering<
   }
 >;
 
+/**
+ * nbformat lets a JSON MIME type's value be any JSON value (`display.json(3)` sends a number);
+ * JupyterLab's IMimeBundle types every value as text or an object.
+ */
+type AnyJsonData<T extends { data: unknown }> = Omit<T, 'data'> & { data: { [mimeType: string]: PartialJSONValue } };
+
 /** iopub_welcome (protocol 5.5) is not among the KernelMessage types of @jupyterlab/services 7. */
 type JupyterLabIopub = Covering<
   Exclude<IopubType, Unmatched | 'iopub_welcome'>,
   {
     status: KernelMessage.IStatusMsg['content'];
     stream: KernelMessage.IStreamMsg['content'];
-    display_data: KernelMessage.IDisplayDataMsg['content'];
-    update_display_data: KernelMessage.IUpdateDisplayDataMsg['content'];
+    display_data: AnyJsonData<KernelMessage.IDisplayDataMsg['content']>;
+    update_display_data: AnyJsonData<KernelMessage.IUpdateDisplayDataMsg['content']>;
     execute_input: KernelMessage.IExecuteInputMsg['content'];
-    execute_result: KernelMessage.IExecuteResultMsg['content'];
+    execute_result: AnyJsonData<KernelMessage.IExecuteResultMsg['content']>;
     error: KernelMessage.IErrorMsg['content'];
     clear_output: KernelMessage.IClearOutputMsg['content'];
     comm_open: KernelMessage.ICommOpenMsg<'iopub'>['content'];

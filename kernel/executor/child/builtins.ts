@@ -70,23 +70,21 @@ export function installBuiltins(target: object, context: BuiltinContext): void {
   for (const [name, make] of Object.entries(builtins)) Object.defineProperty(target, name, make(context));
 }
 
-/** Where the compiled libc bindings are (native/libc.ts, built by tsc). */
-export const libcBindingsPath = path.join(projectRoot, 'build', 'js', 'native', 'libc.js');
+// The libc bindings load koffi, so they are loaded on the first use of
+// `libc`, not when the child starts; the type-only import keeps the call typed.
+type LibcBindings = typeof import('../../../native/libc');
 
-let libc: unknown;
+let bindings: LibcBindings | undefined;
 
-function loadLibc(): unknown {
-  if (libc === undefined) {
-    let loaded: { libc?: unknown };
+function loadLibc(): LibcBindings['libc'] {
+  if (bindings === undefined) {
     try {
-      loaded = require(libcBindingsPath) as { libc?: unknown };
+      bindings = require('../../../native/libc') as LibcBindings;
     } catch (error) {
-      throw new Error(`libc is not available: the bindings in ${libcBindingsPath} failed to load (${(error as Error).message}). Run \`npm run build\`.`);
+      throw new Error(`libc is not available: the bindings (native/libc) failed to load (${(error as Error).message}). Run \`npm run build\`.`);
     }
-    if (loaded.libc === undefined) throw new Error(`libc is not available: ${libcBindingsPath} does not export \`libc\`.`);
-    libc = loaded.libc;
   }
-  return libc;
+  return bindings.libc;
 }
 
 /** The commands sh() and `!` lines run, so an interrupt reaches them. */
@@ -103,7 +101,7 @@ function runShellCommand(command: string): Promise<number> {
  * ended, or after `settleLimitMs`.
  */
 export function interruptBuiltins(settleLimitMs: number): Promise<void> {
-  (libc as { interruptPendingCalls?: () => void } | undefined)?.interruptPendingCalls?.();
+  bindings?.interruptPendingCalls();
   return shellCommands.interrupt(settleLimitMs);
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CheckerCall, CheckerCalls, CheckerData, CheckerMessage, CheckerRequest } from './checker-protocol';
+import { readSetting, SETTINGS } from '../../base/settings';
 
 const THREAD_SCRIPT = path.join(__dirname, 'checker-thread.js');
 
@@ -15,7 +16,7 @@ const YOUNG_GENERATION_MB = 4;
  * server most kernels sit idle, and the compiler and its service are most of an idle executor's memory. The next
  * question starts it again with the cells it knew (it loads in about a second; cells do not wait for it meanwhile).
  */
-const IDLE_SECONDS = Number(process.env.SOCKBOOK_CHECKER_IDLE_S ?? 10);
+const IDLE_SECONDS = Number(readSetting('SOCKBOOK_CHECKER_IDLE_S') ?? SETTINGS.SOCKBOOK_CHECKER_IDLE_S.shown);
 
 interface Pending {
   resolve(result: unknown): void;

@@ -10,6 +10,7 @@ import type { CellEvent } from '../protocol';
 import { DEFAULT_LIVE_SECONDS, parsePacketsArgs, parseStraceArgs } from '../../cells/picture-args';
 import { shellQuote } from '../../cells/shell-words';
 import type { KernelProcesses } from '../../views/system-views';
+import { readSetting } from '../../base/settings';
 
 type Emit = (event: CellEvent) => void;
 type RunShell = (command: string) => Promise<number>;
@@ -26,7 +27,7 @@ const statePictures = (): StatePictures => require('../../pictures/tcp-states') 
  * outside, under pid 0 (every process of the namespace whose parent is outside).
  */
 function kernelProcesses(): KernelProcesses {
-  const kernelPid = Number(process.env.SOCKBOOK_KERNEL_PID);
+  const kernelPid = Number(readSetting('SOCKBOOK_KERNEL_PID'));
   const visible = Number.isInteger(kernelPid) && kernelPid > 0 && fs.existsSync(`/proc/${kernelPid}/stat`);
   return { rootPid: visible ? kernelPid : 0, executorPid: process.pid, started: [] };
 }
@@ -114,7 +115,7 @@ export function createPictureApi(emit: Emit, runShell: RunShell) {
   async function packets(command: string, opts: { maxSegments?: number; logFile?: string } = {}) {
     const args = parsePacketsArgs(options(command, { '-o': opts.logFile, '--max-segments': opts.maxSegments }));
     if (typeof args === 'string') throw new TypeError(args.replace('%packets', 'packets(cmd, { logFile, maxSegments })'));
-    if (process.env.SOCKBOOK_NET_ISOLATED !== '1') throw new Error(pictures().PACKETS_NEEDS_ISOLATION.replace('%packets', 'packets()'));
+    if (readSetting('SOCKBOOK_NET_ISOLATED') !== '1') throw new Error(pictures().PACKETS_NEEDS_ISOLATION.replace('%packets', 'packets()'));
     const logPath = path.resolve(process.cwd(), args.logFile);
     const status = await runShell(pictures().packetsCommandLine(args, logPath));
     const picture = await pictures().packetsPicture(args, logPath);

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import type { JsonValue } from '../../base/json';
 import type { Metadata, MimeBundle } from '../../interpreter/mime';
 
 /** A value's own MIME bundle: `[MIMEBUNDLE]()` or IPython's `_repr_mimebundle_()`. */
@@ -44,9 +45,9 @@ function ownBundle(value: unknown): RichValue | undefined {
 }
 
 /** The bundle crosses the IPC channel as JSON: make that explicit (and fail here, not later). */
-export function jsonCopy(value: unknown): unknown {
+export function jsonCopy(value: unknown): JsonValue {
   const text = JSON.stringify(value);
-  return text === undefined ? null : JSON.parse(text);
+  return text === undefined ? null : (JSON.parse(text) as JsonValue);
 }
 
 function isObject(value: unknown): value is Record<string | symbol, unknown> {

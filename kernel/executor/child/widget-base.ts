@@ -1,4 +1,5 @@
 import process from 'node:process';
+import { toJsonMap } from '../../base/json';
 import { isDeepStrictEqual } from 'node:util';
 import type { Comm, CommEvent, CommRegistry } from './comm-api';
 import { jsonCopy, MIMEBUNDLE } from './rich-value';
@@ -60,7 +61,7 @@ export class WidgetRegistry {
             state: widget.fullState(),
           };
         }
-        control.send({ method: 'update_states', states, buffer_paths: [] });
+        control.send(toJsonMap({ method: 'update_states', states, buffer_paths: [] }));
       });
     });
   }
@@ -122,7 +123,7 @@ export class Widget {
       const key = this.keyOf(name);
       this.state[key] = this.validate(key, value);
     }
-    this.comm = registry.comms.open(WIDGET_TARGET, { state: this.fullState(), buffer_paths: [] }, { version: WIDGET_PROTOCOL_VERSION });
+    this.comm = registry.comms.open(WIDGET_TARGET, toJsonMap({ state: this.fullState(), buffer_paths: [] }), { version: WIDGET_PROTOCOL_VERSION });
     this.id = this.comm.id;
     registry.widgets.set(this.id, this);
     this.comm.on('msg', (message) => this.received(message));
@@ -167,7 +168,7 @@ export class Widget {
 
   /** Sends a custom message to the frontend's model. */
   send(content: Record<string, unknown>): void {
-    this.comm.send({ method: 'custom', content });
+    this.comm.send(toJsonMap({ method: 'custom', content }));
   }
 
   /** Calls `listener` with each custom message of the frontend's model (a Button's clicks are custom messages). */
@@ -247,7 +248,7 @@ export class Widget {
     if (isDeepStrictEqual(old, value)) return;
     this.state[key] = value;
     if (!(key in this.lock && isDeepStrictEqual(this.lock[key], value)) && !this.comm.closed) {
-      this.comm.send({ method: 'update', state: { [key]: value }, buffer_paths: [] });
+      this.comm.send(toJsonMap({ method: 'update', state: { [key]: value }, buffer_paths: [] }));
     }
     this.changed(key, old, value);
   }
@@ -285,7 +286,7 @@ export class Widget {
           this.applyFromFrontend(isRecord(data.state) ? data.state : {});
           break;
         case 'request_state':
-          this.comm.send({ method: 'update', state: this.fullState(), buffer_paths: [] });
+          this.comm.send(toJsonMap({ method: 'update', state: this.fullState(), buffer_paths: [] }));
           break;
         case 'custom': {
           const content = isRecord(data.content) ? data.content : {};
@@ -304,7 +305,7 @@ export class Widget {
   /** The frontend changed the model: echo it at once (ipywidgets 8's echo_update), then set each property. */
   private applyFromFrontend(sent: WidgetState): void {
     const known = Object.fromEntries(Object.entries(sent).filter(([key]) => key in this.state));
-    if (ECHO_UPDATES && Object.keys(known).length > 0) this.comm.send({ method: 'echo_update', state: known, buffer_paths: [] });
+    if (ECHO_UPDATES && Object.keys(known).length > 0) this.comm.send(toJsonMap({ method: 'echo_update', state: known, buffer_paths: [] }));
     this.lock = known;
     try {
       for (const [key, value] of Object.entries(known)) {
@@ -314,14 +315,14 @@ export class Widget {
         } catch (error) {
           // The frontend is told the value it keeps showing is not the model's.
           console.error(`widgets: ${(error as Error).message}; keeping ${JSON.stringify(this.state[key])}`);
-          this.comm.send({ method: 'update', state: { [key]: this.state[key] }, buffer_paths: [] });
+          this.comm.send(toJsonMap({ method: 'update', state: { [key]: this.state[key] }, buffer_paths: [] }));
           continue;
         }
         const before = this.state[key];
         this.assign(key, accepted);
         // A corrected value (a slider's past max) is sent back even when the model already held it.
         if (!isDeepStrictEqual(accepted, value) && isDeepStrictEqual(before, accepted)) {
-          this.comm.send({ method: 'update', state: { [key]: accepted }, buffer_paths: [] });
+          this.comm.send(toJsonMap({ method: 'update', state: { [key]: accepted }, buffer_paths: [] }));
         }
       }
     } finally {

@@ -2,16 +2,18 @@
 // executor child, when, and when it gives up and restarts the executor. The
 // client supplies the means (IPC, signals, killing); every decision is here.
 import type { PhaseChange } from '../protocol';
+import { EXECUTOR_RESTART_AFTER_MS, inSeconds } from '../../runner/interrupt-timing';
 
 /** How often an interrupt is repeated while the cell has not stopped (ms). */
 const INTERRUPT_REPEAT_MS = 300;
 /** How long after a synchronous part starts before SIGINT is sent to it (ms). */
 const SYNC_PART_SETTLE_MS = 30;
 /** How long a cell may take to stop after an interrupt before the executor is restarted (ms). */
-export const DEFAULT_INTERRUPT_GRACE_MS = 2000;
-/** What the cell says when it did not stop and the executor was restarted. */
-export const RESTARTED_AFTER_INTERRUPT =
-  'the cell did not stop within 2 s of the interrupt, so the executor was restarted; earlier state (variables, imports) is lost.';
+export const DEFAULT_INTERRUPT_GRACE_MS = EXECUTOR_RESTART_AFTER_MS;
+/** What the cell says when it did not stop within `graceMs` and the executor was restarted. */
+export function restartedAfterInterrupt(graceMs: number): string {
+  return `the cell did not stop within ${inSeconds(graceMs)} of the interrupt, so the executor was restarted; earlier state (variables, imports) is lost.`;
+}
 
 /**
  * Where the running cell is, as the child last said: 'starting' (compiling, not yet run), 'sync' (its first,
@@ -61,7 +63,7 @@ export class CellInterruptPolicy {
     this.interrupted = true;
     this.attempt();
     this.repeatTimer = setInterval(() => this.attempt(), INTERRUPT_REPEAT_MS);
-    this.graceTimer = setTimeout(() => this.means.restartExecutor(RESTARTED_AFTER_INTERRUPT), this.graceMs);
+    this.graceTimer = setTimeout(() => this.means.restartExecutor(restartedAfterInterrupt(this.graceMs)), this.graceMs);
   }
 
   /** The child says a SIGINT reached its JavaScript: no more are sent. */

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KEY_VERSION, sha256 } from './cache-key';
 import { fileStamp } from './file-stamp';
+import { readSetting } from '../../base/settings';
 
 export const DEFAULT_MAX_ENTRIES = 200;
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
@@ -17,7 +18,8 @@ const ENTRY_OUTPUT = 'output.bin';
 const ENTRY_META = 'meta.json';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SOCKBOOK_CACHE_DIR) return env.SOCKBOOK_CACHE_DIR;
+  const configured = readSetting('SOCKBOOK_CACHE_DIR', env);
+  if (configured) return configured;
   const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
   return path.join(base, 'sockbook', 'compile');
 }

@@ -10,7 +10,7 @@ import type { Handler, KernelContext, Request } from '../request';
  * asks for an unknown target.
  */
 export const commInfoRequest: Handler<'comm_info_request'> = async (request, kernel) => {
-  const open = (await kernel.interpreter.openComms?.(request.content.target_name)) ?? [];
+  const open = await kernel.interpreter.openComms(request.content.target_name);
   await request.reply('comm_info_reply', {
     status: 'ok',
     comms: Object.fromEntries(open.map(({ commId, targetName }) => [commId, { target_name: targetName }])),
@@ -28,15 +28,8 @@ function sinkFor(request: Request, kernel: KernelContext): IopubSink {
 }
 
 async function toInterpreter(request: Request, kernel: KernelContext, message: CommMessage): Promise<void> {
-  if (kernel.interpreter.onComm) {
-    // A handler may run a while (a click that runs a program): the kernel's interrupt reaches it as it reaches a cell.
-    await kernel.interpreter.onComm(message, sinkFor(request, kernel), kernel.beginCell());
-    return;
-  }
-  if (message.kind === 'open') {
-    kernel.log(`no comm target '${message.targetName}': closing comm ${message.commId}`);
-    await request.publish('comm_close', { comm_id: message.commId, data: {} });
-  }
+  // A handler may run a while (a click that runs a program): the kernel's interrupt reaches it as it reaches a cell.
+  await kernel.interpreter.onComm(message, sinkFor(request, kernel), kernel.beginCell());
 }
 
 export const commOpen: Handler<'comm_open'> = async (request, kernel) => {

@@ -1,4 +1,4 @@
-import { debuggerMissing, type DebugBody, type DebugRequest } from '../../interpreter/debug';
+import type { DebugBody, DebugRequest } from '../../interpreter/debug';
 import type { JsonMap } from '../../wire/json';
 import type { Handler } from '../request';
 
@@ -12,11 +12,9 @@ export const debugRequest: Handler<'debug_request'> = async (request, kernel) =>
   const { seq = 0, command = '', arguments: args } = request.content;
   const dap: DebugRequest = { seq, type: 'request', command, ...(args ? { arguments: args as DebugBody } : {}) };
   const interpreter = kernel.interpreter;
-  const response = interpreter.debugRequest
-    ? await interpreter.debugRequest(dap, (event) => {
-        void request.publish('debug_event', { ...event, ...(event.body ? { body: event.body as JsonMap } : {}) });
-      })
-    : debuggerMissing(dap, 'this kernel has no debugger');
+  const response = await interpreter.debugRequest(dap, (event) => {
+    void request.publish('debug_event', { ...event, ...(event.body ? { body: event.body as JsonMap } : {}) });
+  });
   const { body, ...rest } = response;
   await request.reply('debug_reply', { ...rest, ...(body ? { body: body as JsonMap } : {}) });
 };

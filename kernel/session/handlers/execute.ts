@@ -1,8 +1,8 @@
-import { errorOutcome, type CellOutcome } from '../../interpreter/outcome';
+import { INTERRUPTED_BEFORE_START } from '../../interpreter/keyboard-interrupt';
+import { errorOutcome, interruptOutcome, type CellOutcome } from '../../interpreter/outcome';
 import type { Received } from '../../wire/content';
 import { IopubSink } from '../iopub-sink';
 import type { Handler, KernelContext, Request } from '../request';
-import { expressionValues, pagerPayloads } from '../wire-values';
 
 /** execute_request with the protocol's defaults filled in. */
 interface ExecuteOptions {
@@ -37,7 +37,7 @@ async function runCell(request: Request<'execute_request'>, kernel: KernelContex
   const signal = kernel.beginCell();
   // Interrupted after busy but before the interpreter got it: the cell does not start.
   if (signal.aborted) {
-    return { status: 'error', ename: 'KeyboardInterrupt', evalue: 'interrupted before the cell started', traceback: ['KeyboardInterrupt: interrupted before the cell started'] };
+    return interruptOutcome(INTERRUPTED_BEFORE_START);
   }
   try {
     return await kernel.interpreter.execute(
@@ -89,7 +89,7 @@ export const executeRequest: Handler<'execute_request'> = async (request, kernel
   await request.reply('execute_reply', {
     status: 'ok',
     execution_count: count,
-    user_expressions: expressionValues(userExpressions),
-    payload: pagerPayloads(outcome.payload ?? []),
+    user_expressions: userExpressions,
+    payload: outcome.payload ?? [],
   });
 };

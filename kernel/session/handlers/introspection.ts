@@ -1,5 +1,4 @@
 import type { Handler } from '../request';
-import { jsonMap, mimeData } from '../wire-values';
 
 function codeAndCursor(content: { code?: string; cursor_pos?: number }): { code: string; cursorPos: number } {
   const code = content.code ?? '';
@@ -33,7 +32,7 @@ export const completeRequest: Handler<'complete_request'> = async (request, kern
       matches: result.matches,
       cursor_start: toCodePoints(code, result.cursorStart),
       cursor_end: toCodePoints(code, result.cursorEnd),
-      metadata: jsonMap(result.metadata ?? {}),
+      metadata: result.metadata ?? {},
     });
   } catch (error) {
     kernel.log(`complete failed: ${String(error)}`);
@@ -46,7 +45,7 @@ export const inspectRequest: Handler<'inspect_request'> = async (request, kernel
   const detail = request.content.detail_level ?? 0;
   try {
     const result = await kernel.interpreter.inspect(code, toUtf16Offset(code, cursorPos), detail);
-    await request.reply('inspect_reply', { status: 'ok', found: result.found, data: mimeData(result.data), metadata: {} });
+    await request.reply('inspect_reply', { status: 'ok', found: result.found, data: result.data, metadata: {} });
   } catch (error) {
     kernel.log(`inspect failed: ${String(error)}`);
     await request.reply('inspect_reply', { status: 'ok', found: false, data: {}, metadata: {} });

@@ -34,6 +34,6 @@ export function kernelInfoReply(facts: LanguageFacts, hasDebugger = false): Kern
 }
 
 export const kernelInfoRequest: Handler<'kernel_info_request'> = async (request, kernel) => {
-  await request.reply('kernel_info_reply', kernelInfoReply(kernel.interpreter.languageFacts(), kernel.interpreter.hasDebugger === true));
-  kernel.interpreter.prepare?.();
+  await request.reply('kernel_info_reply', kernelInfoReply(kernel.interpreter.languageFacts(), kernel.interpreter.hasDebugger));
+  kernel.interpreter.prepare();
 };

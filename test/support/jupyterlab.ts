@@ -44,6 +44,8 @@
  *                                into the root through the contents API, then opens it
  * lab.kernels()                  the server's running kernels (REST /api/kernels)
  * lab.runCommand(page, label)    runs a command by its label through the command palette
+ * lab.openSubshellConsole(page)  "New Subshell Console for Notebook", once the kernel made the
+ *                                subshell; the console's Locator (type in .jp-CodeConsole-promptCell)
  * lab.screenshot(page, name)     saves screenshots/name.png
  * lab.stop()                     shuts the kernels down through the REST API, closes the
  *                                browser, ends the server, the kernels and the browser's
@@ -345,6 +347,31 @@ export class JupyterLab {
     await input.fill(label);
     const item = page.locator('.lm-CommandPalette-item:not(.lm-mod-disabled)').filter({ has: page.locator('.lm-CommandPalette-itemLabel', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
     await item.first().click({ timeout: 10000 });
+  }
+
+  /**
+   * Runs "New Subshell Console for Notebook" for the page's current notebook and waits until the
+   * kernel has made the console's subshell (its create_subshell_reply on the console's new connection):
+   * JupyterLab shows the prompt before that, and a cell typed in sooner goes to the main shell.
+   */
+  async openSubshellConsole(page: Page, timeoutMs = 60000): Promise<Locator> {
+    const created = new Promise<void>((resolve) => {
+      page.on('websocket', (socket) => {
+        socket.on('framereceived', ({ payload }) => {
+          const text = typeof payload === 'string' ? payload : payload.toString('latin1');
+          if (text.includes('"msg_type":"create_subshell_reply"') || text.includes('"msg_type": "create_subshell_reply"')) resolve();
+        });
+      });
+    });
+    await this.runCommand(page, 'New Subshell Console for Notebook');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      created,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no subshell was made within ${timeoutMs} ms`)), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
+    const console = page.locator('.jp-CodeConsole').filter({ visible: true }).first();
+    await console.locator('.jp-CodeConsole-promptCell .cm-content').waitFor({ timeout: timeoutMs });
+    return console;
   }
 
   async screenshot(page: Page, name: string): Promise<string> {

@@ -72,7 +72,7 @@ describe('kernel subshells (JEP 91) over ZeroMQ', function () {
 
   it('says so in kernel_info: supported_features lists kernel subshells, protocol 5.5', async () => {
     const reply = await kernel.request('control', 'kernel_info_request', {});
-    assert.deepEqual(reply.content.supported_features, ['kernel subshells']);
+    assert.deepEqual(reply.content.supported_features, ['kernel subshells', 'debugger']);
     assert.equal(reply.content.protocol_version, '5.5');
   });
 

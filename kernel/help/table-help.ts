@@ -99,9 +99,9 @@ export class TableHelp {
     const path = objectPathBefore(code, word.start);
     let info: string | undefined;
     if (path === undefined) {
-      const own = this.declarations(cells, code).get(word.word);
-      if (own) info = `${own.kind} ${own.name}\n\n${own.line}`;
-      else info = this.table.globals.find((e) => e.name === word.word)?.info;
+      // A cell's own name: its inferred type is what Shift-Tab must show, and only the checker knows it.
+      if (this.declarations(cells, code).has(word.word)) return undefined;
+      info = this.table.globals.find((e) => e.name === word.word)?.info;
     } else {
       const members = this.members(path, cells, code);
       if (!members) return undefined;

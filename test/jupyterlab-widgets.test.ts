@@ -56,6 +56,24 @@ async function readoutOtherThan(readout: Locator, not: number): Promise<number> 
   }
 }
 
+interface SavedNotebook {
+  metadata: Record<string, unknown>;
+  cells: { outputs?: { data?: Record<string, unknown> }[] }[];
+}
+
+/** The notebook as the server holds it, once its first cell's saved outputs hold the widget's view (after a save). */
+async function savedWithWidgetView(lab: JupyterLab, name: string): Promise<SavedNotebook> {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const response = await lab.api(`/api/contents/${name}?content=1`);
+    const body = (await response.json()) as { content?: SavedNotebook };
+    const views = body.content?.cells[0]?.outputs?.filter((o) => o.data?.['application/vnd.jupyter.widget-view+json'] !== undefined) ?? [];
+    if (body.content && views.length === 1) return body.content;
+    if (Date.now() > deadline) throw new Error(`${name} was not saved with the widget's view within 30 s: ${response.status} ${JSON.stringify(body).slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('widgets in JupyterLab 4 (headless Chromium)', function () {
   this.timeout(600000);
   let lab: JupyterLab | undefined;
@@ -122,13 +140,12 @@ describe('widgets in JupyterLab 4 (headless Chromium)', function () {
 
   it("after a page reload the views render again from the kernel's state, and stay two-way", async () => {
     const page = nb as LabNotebook;
-    // Saved first, so that the page leaves without asking; ipywidgets saves no widget state in the notebook by default.
+    // Saved first (Ctrl+S), so that the page leaves without asking.
     await page.press('Escape');
     await page.press('Control+s');
-    await page.page.locator('.jp-NotebookPanel .jp-mod-dirty').waitFor({ state: 'detached', timeout: 15000 }).catch(() => undefined);
-    // So what renders after the reload can only come from the kernel.
-    const saved = (await (await (lab as JupyterLab).api('/api/contents/widgets.ipynb?content=1')).json()) as { content: { metadata: Record<string, unknown> } };
-    assert.equal(saved.content.metadata.widgets, undefined, 'no widget state saved in the notebook');
+    const saved = await savedWithWidgetView(lab as JupyterLab, 'widgets.ipynb');
+    // ipywidgets saves no widget state in the notebook by default: what renders after the reload can only come from the kernel.
+    assert.equal(saved.metadata.widgets, undefined, 'no widget state saved in the notebook');
     await page.page.reload();
     await page.cells.first().waitFor({ timeout: 90000 });
     await page.kernelIdle();

@@ -31,7 +31,9 @@
  *   files: more files to write into the root, { relative path: text };
  *   token: true (default) for a random token, false for none;
  *   screenshots: a directory under build/ (default build/browser-lab);
- *   viewport: the page size (default 1280 x 1000).
+ *   viewport: the page size (default 1280 x 1000);
+ *   env: more environment variables for the server, which its kernels inherit
+ *        (e.g. { SOCKBOOK_CHECKER_IDLE_S: '3' }).
  * lab.root, lab.env, lab.baseUrl, lab.token, lab.log (the server's output), lab.pids ({ server, browser }),
  * lab.prefix (the kernelspec's prefix; share/jupyter under it is on JUPYTER_PATH)
  * lab.url(path)                  a URL of the server, with the token
@@ -98,6 +100,7 @@ export interface LabOptions {
   token?: boolean;
   screenshots?: string;
   viewport?: { width: number; height: number };
+  env?: Record<string, string>;
 }
 
 export interface RunningKernel {
@@ -195,6 +198,7 @@ export class JupyterLab {
       JUPYTER_PLATFORM_DIRS: '1',
       PYTHONDONTWRITEBYTECODE: '1',
       PYTHONNOUSERSITE: '1',
+      ...options.env,
     };
     delete this.env.JUPYTER_PREFER_ENV_PATH;
   }
@@ -431,8 +435,9 @@ export class LabNotebook {
     return this.panel.locator('.jp-Cell').nth(index);
   }
 
+  /** The cell's own output area (an Output widget in it holds output areas of its own). */
   output(index: number): Locator {
-    return this.cell(index).locator('.jp-OutputArea');
+    return this.cell(index).locator('.jp-Cell-outputArea');
   }
 
   async outputText(index: number): Promise<string> {

@@ -118,7 +118,7 @@ export function epoll_wait(epfd: number, events: EpollEvent[], maxevents: number
 }
 
 /** How long epoll_wait_async keeps looking from the event loop before it waits on a worker thread. */
-const LOOK_WINDOW_MS = 0.2;
+const LOOK_WINDOW_MS = 0.1;
 
 /** epoll_wait with timeout 0 on this thread, into the synchronous array: the ready count (0 if none). */
 function lookNow(epfd: number, events: EpollEvent[], maxevents: number): number {

@@ -3,7 +3,7 @@ import koffi from 'koffi';
 import { cfunc } from './koffi-types';
 import { constants } from './constants';
 import { check, SyscallError } from './errors';
-import { callAsync, failSync, loopTurned, loopTurnedLately, onlySigint, sliced, turnLoop } from './interrupt';
+import { callAsync, failSync, interruptCount, loopTurned, loopTurnedLately, onlySigint, sliced, turnLoop } from './interrupt';
 
 const epollCreate1C = cfunc('int epoll_create1(int flags)');
 const epollCtlC = cfunc('int epoll_ctl(int epfd, int op, int fd, void *event)');
@@ -149,6 +149,7 @@ export async function epoll_wait_async(epfd: number, events: EpollEvent[], maxev
     if (n > 0 || timeout === 0) return n;
   }
   let looked = false;
+  const interrupts = interruptCount();
   return sliced(
     'epoll_wait',
     timeout,
@@ -158,6 +159,8 @@ export async function epoll_wait_async(epfd: number, events: EpollEvent[], maxev
         const until = performance.now() + Math.min(LOOK_WINDOW_MS, sliceMs);
         do {
           await turnLoop();
+          // An interrupt during the turn: sliced() throws KeyboardInterrupt, even if events are ready.
+          if (interruptCount() !== interrupts) return undefined;
           const n = lookNow(epfd, events, maxevents);
           if (n > 0) return n;
         } while (performance.now() < until);

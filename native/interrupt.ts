@@ -112,6 +112,11 @@ export function interruptPendingCalls(): number {
   return pending;
 }
 
+/** How many times interruptPendingCalls() has been called: a call compares it before and after it let the event loop turn. */
+export function interruptCount(): number {
+  return generation;
+}
+
 /** How many async libc calls are in progress. */
 export function pendingCallCount(): number {
   return pending;

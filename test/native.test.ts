@@ -528,6 +528,14 @@ describe('native libc bindings', function () {
           calls++;
         }
         assert.ok(ticks >= 3, `the timer ran during ${calls} calls that found an event at once (${ticks} ticks)`);
+        // Such a loop still ends with KeyboardInterrupt (at its next turn of the event loop).
+        const interrupter = setTimeout(() => libc.interruptPendingCalls(), 20);
+        const started = Date.now();
+        await assert.rejects(async () => {
+          for (;;) await libc.epoll_wait_async(ep, events, 8, -1);
+        }, libc.KeyboardInterrupt);
+        clearTimeout(interrupter);
+        assert.ok(Date.now() - started < 1000, 'the loop was interrupted within 1 s');
         assert.equal(await libc.read_async(b, Buffer.alloc(8)), 1);
       } finally {
         clearInterval(timer);

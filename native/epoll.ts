@@ -3,7 +3,7 @@ import koffi from 'koffi';
 import { cfunc } from './koffi-types';
 import { constants } from './constants';
 import { check, SyscallError } from './errors';
-import { callAsync, failSync, onlySigint, sliced } from './interrupt';
+import { callAsync, failSync, interruptCount, loopTurned, loopTurnedLately, onlySigint, sliced, turnLoop } from './interrupt';
 
 const epollCreate1C = cfunc('int epoll_create1(int flags)');
 const epollCtlC = cfunc('int epoll_ctl(int epfd, int op, int fd, void *event)');
@@ -117,20 +117,58 @@ export function epoll_wait(epfd: number, events: EpollEvent[], maxevents: number
   return n;
 }
 
+/** How long epoll_wait_async keeps looking from the event loop before it waits on a worker thread. */
+const LOOK_WINDOW_MS = 0.1;
+
+/** epoll_wait with timeout 0 on this thread, into the synchronous array: the ready count (0 if none). */
+function lookNow(epfd: number, events: EpollEvent[], maxevents: number): number {
+  const buf = syncEventBuffer(maxevents);
+  const n = epollWaitC(epfd, buf, maxevents, 0) as number;
+  if (n < 0) {
+    const errno = koffi.errno();
+    if (errno !== constants.EINTR) throw new SyscallError('epoll_wait', errno);
+    return 0;
+  }
+  decodeEvents(buf, n, events);
+  return n;
+}
+
 /**
- * epoll_wait without blocking the event loop: the wait runs on a worker
- * thread in slices of at most 100 ms. Resolves to the count (and fills
- * `events`) like epoll_wait; rejects with KeyboardInterrupt after
- * interruptPendingCalls(), SyscallError on failure.
+ * epoll_wait without blocking the event loop. Resolves to the count (and
+ * fills `events`) like epoll_wait; rejects with KeyboardInterrupt after
+ * interruptPendingCalls(), SyscallError on failure. It looks first (timeout
+ * 0) on this thread, then again from each turn of the event loop for a fraction
+ * of a millisecond (a server's next request usually comes that soon), and only
+ * then waits on a worker thread, in slices of at most 100 ms: handing a wait to
+ * a worker and its result back costs two thread wake-ups, more than a request.
  */
 export async function epoll_wait_async(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): Promise<number> {
   checkArgs(events, maxevents);
+  if (loopTurnedLately()) {
+    const n = lookNow(epfd, events, maxevents);
+    if (n > 0 || timeout === 0) return n;
+  }
+  let looked = false;
+  const interrupts = interruptCount();
   return sliced(
     'epoll_wait',
     timeout,
     async (sliceMs) => {
+      if (!looked) {
+        looked = true;
+        const until = performance.now() + Math.min(LOOK_WINDOW_MS, sliceMs);
+        do {
+          await turnLoop();
+          // An interrupt during the turn: sliced() throws KeyboardInterrupt, even if events are ready.
+          if (interruptCount() !== interrupts) return undefined;
+          const n = lookNow(epfd, events, maxevents);
+          if (n > 0) return n;
+        } while (performance.now() < until);
+        return undefined;
+      }
       const buf = takeAsyncEventBuffer(maxevents);
       const { result, errno } = await callAsync(epollWaitC, epfd, buf, maxevents, sliceMs);
+      loopTurned();
       try {
         if (result < 0) {
           if (errno === constants.EINTR) return undefined;

@@ -3,13 +3,13 @@ import koffi from 'koffi';
 import { cfunc } from './koffi-types';
 import { constants } from './constants';
 import { check, SyscallError } from './errors';
-import { callAsync, failSync, isBlocking, waitFor, waitForAsync } from './interrupt';
+import { callAsync, failSync, fcntlIntC, isBlocking, waitFor, waitForAsync } from './interrupt';
+import { forgetDescriptor, readNow, WOULD_WAIT, writeNow } from './dontwait';
 
 const readC = cfunc('ssize_t read(int fd, void *buf, size_t count)');
 const writeC = cfunc('ssize_t write(int fd, const void *buf, size_t count)');
 const closeC = cfunc('int close(int fd)');
 const pipe2C = cfunc('int pipe2(_Out_ int *pipefd, int flags)');
-const fcntlC = cfunc('int fcntl(int fd, int cmd, ...)');
 const openC = cfunc('int open(const char *pathname, int flags, ...)');
 const mkfifoC = cfunc('int mkfifo(const char *pathname, mode_t mode)');
 const unlinkC = cfunc('int unlink(const char *pathname)');
@@ -36,6 +36,8 @@ export function byteCount(syscall: string, buf: Bytes, count: number | undefined
  */
 export function read(fd: number, buf: Bytes, count?: number): number {
   const n = byteCount('read', buf, count);
+  const now = readNow(fd, buf, n);
+  if (now !== WOULD_WAIT) return now;
   if (isBlocking(fd, 'read')) waitFor(fd, constants.POLLIN, 'read');
   const r = readC(fd, buf, n) as number;
   if (r < 0) failSync('read', koffi.errno());
@@ -66,6 +68,19 @@ export async function read_async(fd: number, buf: Bytes, count?: number): Promis
 export function write(fd: number, data: Bytes | string, count?: number): number {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const n = byteCount('write', buf, count);
+  const now = writeNow(fd, buf, n);
+  if (now === n || (now !== WOULD_WAIT && !isBlocking(fd, 'write'))) return now;
+  if (now === WOULD_WAIT) return waitAndWrite(fd, buf, n);
+  // A blocking socket whose buffer took only part: the rest is written as a blocking write(2) would.
+  try {
+    return now + waitAndWrite(fd, buf.subarray(now), n - now);
+  } catch (error) {
+    if (error instanceof SyscallError) return now; // what was written stays written; the next write reports the error
+    throw error;
+  }
+}
+
+function waitAndWrite(fd: number, buf: Bytes, n: number): number {
   if (isBlocking(fd, 'write')) waitFor(fd, constants.POLLOUT, 'write');
   const r = writeC(fd, buf, n) as number;
   if (r < 0) failSync('write', koffi.errno());
@@ -74,6 +89,7 @@ export function write(fd: number, data: Bytes | string, count?: number): number 
 
 /** close(2): closes `fd`. Throws SyscallError (EBADF) for a descriptor that is not open. */
 export function close(fd: number): number {
+  forgetDescriptor(fd);
   return check('close', closeC(fd) as number);
 }
 
@@ -93,7 +109,7 @@ export function pipe2(flags = 0): [number, number] {
  * command returns (the flags for F_GETFL). Throws SyscallError.
  */
 export function fcntl(fd: number, cmd: number, arg = 0): number {
-  return check('fcntl', fcntlC(fd, cmd, 'int', arg) as number);
+  return check('fcntl', fcntlIntC(fd, cmd, arg) as number);
 }
 
 /**

@@ -25,7 +25,13 @@ const sigfillset = cfunc('int sigfillset(void *set)');
 const sigdelset = cfunc('int sigdelset(void *set, int signo)');
 const ppoll = cfunc('int ppoll(void *fds, nfds_t nfds, const timespec *timeout, const void *sigmask)');
 const pollC = cfunc('int poll(void *fds, nfds_t nfds, int timeout)');
-const fcntlC = cfunc('int fcntl(int fd, int cmd, ...)');
+/**
+ * fcntl(2) with an int argument, declared without the `...`: koffi builds a
+ * variadic call anew each time (parsing the argument types), which cost more
+ * than the system call; on the Linux ABIs an int passed to a variadic
+ * parameter travels as it does to a fixed one.
+ */
+export const fcntlIntC = cfunc('int fcntl(int fd, int cmd, int arg)');
 
 /** The signal mask in force during a synchronous wait: everything blocked except SIGINT. */
 export const onlySigint: Buffer = (() => {
@@ -46,7 +52,7 @@ function pollfd(fd: number, events: number): Buffer {
 
 /** True if the descriptor is in blocking mode (no O_NONBLOCK); throws EBADF for a bad fd. */
 export function isBlocking(fd: number, syscall: string): boolean {
-  const flags = fcntlC(fd, constants.F_GETFL, 'int', 0) as number;
+  const flags = fcntlIntC(fd, constants.F_GETFL, 0) as number;
   if (flags < 0) throw new SyscallError(syscall, koffi.errno());
   return (flags & constants.O_NONBLOCK) === 0;
 }
@@ -106,6 +112,11 @@ export function interruptPendingCalls(): number {
   return pending;
 }
 
+/** How many times interruptPendingCalls() has been called: a call compares it before and after it let the event loop turn. */
+export function interruptCount(): number {
+  return generation;
+}
+
 /** How many async libc calls are in progress. */
 export function pendingCallCount(): number {
   return pending;
@@ -157,17 +168,49 @@ export async function sliced<T>(
   }
 }
 
+/** A run of async calls that each found their descriptor ready at once still lets the event loop turn this often. */
+const TURN_EVERY_MS = 5;
+/** When an async call last let the event loop turn (timers, I/O, the SIGINT listener that interrupts). */
+let lastTurn = 0;
+
+/** True if an async call may finish without letting the event loop turn first. */
+export function loopTurnedLately(): boolean {
+  return performance.now() - lastTurn < TURN_EVERY_MS;
+}
+
+/** Notes that the event loop has just turned (a worker thread's result came back through it). */
+export function loopTurned(): void {
+  lastTurn = performance.now();
+}
+
+/** Resolves after one turn of the event loop (its timers and I/O run meanwhile). */
+export function turnLoop(): Promise<void> {
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      loopTurned();
+      resolve();
+    }),
+  );
+}
+
 /**
  * Waits on a worker thread, in slices, until `fd` has one of `events`.
- * Resolves to the revents; rejects on interrupt or a poll error.
+ * Resolves to the revents; rejects on interrupt or a poll error. A descriptor
+ * that is ready already is seen with a poll on this thread (timeout 0), without
+ * the two thread hops of a worker's wait.
  */
-export function waitForAsync(fd: number, events: number, syscall: string): Promise<number> {
+export async function waitForAsync(fd: number, events: number, syscall: string): Promise<number> {
+  if (loopTurnedLately()) {
+    const buf = pollfd(fd, events);
+    if ((pollC(buf, 1, 0) as number) > 0) return koffi.decode(buf, reventsOffset, 'short') as number;
+  }
   return sliced(
     syscall,
     -1,
     async (sliceMs) => {
       const buf = pollfd(fd, events);
       const { result, errno } = await callAsync(pollC, buf, 1, sliceMs);
+      loopTurned();
       if (result < 0) {
         if (errno === constants.EINTR) return undefined;
         throw new SyscallError(syscall, errno);

@@ -4,7 +4,8 @@ import { cfunc } from './koffi-types';
 import { constants } from './constants';
 import { check, SyscallError } from './errors';
 import { byteCount, type Bytes } from './fileio';
-import { callAsync, failSync, isBlocking, waitFor, waitForAsync, type AsyncResult } from './interrupt';
+import { forgetDescriptor } from './dontwait';
+import { callAsync, failSync, fcntlIntC, isBlocking, waitFor, waitForAsync, type AsyncResult } from './interrupt';
 import { addressArgs, Sockaddr, sockaddrStorage, type SockaddrLike } from './sockaddr';
 
 const socketC = cfunc('int socket(int domain, int type, int protocol)');
@@ -22,7 +23,12 @@ const setsockoptC = cfunc('int setsockopt(int fd, int level, int optname, const 
 const getsockoptC = cfunc('int getsockopt(int fd, int level, int optname, void *optval, _Inout_ socklen_t *optlen)');
 const getsocknameC = cfunc('int getsockname(int fd, void *addr, _Inout_ socklen_t *addrlen)');
 const getpeernameC = cfunc('int getpeername(int fd, void *addr, _Inout_ socklen_t *addrlen)');
-const fcntlC = cfunc('int fcntl(int fd, int cmd, ...)');
+
+/** A descriptor a binding just made: what was learnt about an earlier one of that number no longer holds. */
+function fresh(fd: number): number {
+  forgetDescriptor(fd);
+  return fd;
+}
 
 /**
  * socket(2): creates a socket. `domain` AF_INET/AF_INET6/AF_UNIX, `type`
@@ -30,14 +36,14 @@ const fcntlC = cfunc('int fcntl(int fd, int cmd, ...)');
  * `protocol` usually 0. Returns the fd. Throws SyscallError (EAFNOSUPPORT ...).
  */
 export function socket(domain: number, type: number, protocol = 0): number {
-  return check('socket', socketC(domain, type, protocol) as number);
+  return fresh(check('socket', socketC(domain, type, protocol) as number));
 }
 
 /** socketpair(2): two connected sockets (AF_UNIX). Returns [fd0, fd1]. */
 export function socketpair(domain: number, type: number, protocol = 0): [number, number] {
   const sv = [-1, -1];
   check('socketpair', socketpairC(domain, type, protocol, sv) as number);
-  return [sv[0], sv[1]];
+  return [fresh(sv[0]), fresh(sv[1])];
 }
 
 /**
@@ -58,7 +64,10 @@ function acceptOnce(fd: number, peer: Sockaddr | null, flags: number): { result:
   const len = [peer ? peer.buffer.length : 0];
   const result = accept4C(fd, peer ? peer.buffer : null, peer ? len : null, flags) as number;
   const errno = koffi.errno();
-  if (result >= 0 && peer) peer.len = len[0];
+  if (result >= 0) {
+    forgetDescriptor(result);
+    if (peer) peer.len = len[0];
+  }
   return { result, errno };
 }
 
@@ -84,7 +93,7 @@ export async function accept4_async(fd: number, peer: Sockaddr | null = null, fl
     const { result, errno } = await callAsync(accept4C, fd, peer ? peer.buffer : null, peer ? len : null, flags);
     if (result >= 0) {
       if (peer) peer.len = len[0];
-      return result;
+      return fresh(result);
     }
     if (errno !== constants.EAGAIN && errno !== constants.EINTR) throw new SyscallError('accept4', errno);
   }
@@ -97,8 +106,8 @@ function socketError(fd: number): number {
 
 /** Makes a socket non-blocking for a connect that waits interruptibly; returns the flags to restore. */
 function setNonBlocking(fd: number): number {
-  const flags = check('connect', fcntlC(fd, constants.F_GETFL, 'int', 0) as number);
-  fcntlC(fd, constants.F_SETFL, 'int', flags | constants.O_NONBLOCK);
+  const flags = check('connect', fcntlIntC(fd, constants.F_GETFL, 0) as number);
+  fcntlIntC(fd, constants.F_SETFL, flags | constants.O_NONBLOCK);
   return flags;
 }
 
@@ -139,7 +148,7 @@ export function connect(fd: number, addr: SockaddrLike): number {
       waitFor(fd, constants.POLLOUT, 'connect');
     }
   } finally {
-    fcntlC(fd, constants.F_SETFL, 'int', flags);
+    fcntlIntC(fd, constants.F_SETFL, flags);
   }
 }
 
@@ -156,7 +165,7 @@ export async function connect_async(fd: number, addr: SockaddrLike): Promise<num
       if (errno === constants.EINPROGRESS) return finishConnect(fd);
     }
   } finally {
-    fcntlC(fd, constants.F_SETFL, 'int', flags);
+    fcntlIntC(fd, constants.F_SETFL, flags);
   }
 }
 

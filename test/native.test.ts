@@ -259,6 +259,19 @@ describe('native libc bindings', function () {
       assert.deepEqual([...libc.readBuffer(r, 8)], [1, 2, 3]);
     });
 
+    it('reads and writes a socket as read(2) and write(2) do: at once when ready, EAGAIN when non-blocking, errors named read and write', () => {
+      const [a, b] = track(libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM));
+      libc.fcntl(b, libc.F_SETFL, libc.fcntl(b, libc.F_GETFL) | libc.O_NONBLOCK);
+      assert.throws(() => libc.read(b, Buffer.alloc(8)), { code: 'EAGAIN', syscall: 'read', message: 'read: EAGAIN (Resource temporarily unavailable)' });
+      assert.equal(libc.writeString(a, 'ping'), 4);
+      assert.equal(libc.readString(b), 'ping');
+      assert.equal(libc.write(b, 'pong'), 4);
+      assert.equal(libc.readString(a), 'pong', 'a blocking socket with data is read at once');
+      libc.shutdown(a, libc.SHUT_WR);
+      assert.equal(libc.readString(b), '', 'end of file');
+      assert.throws(() => libc.write(a, 'late'), { code: 'EPIPE', syscall: 'write' });
+    });
+
     it('polls a pipe with poll()', () => {
       const [r, w] = track(libc.pipe2());
       const fds: Pollfd[] = [{ fd: r, events: libc.POLLIN }, { fd: w, events: libc.POLLOUT }];
@@ -447,8 +460,9 @@ describe('native libc bindings', function () {
       throw new Error('the child never blocked');
     }
 
-    for (const mode of ['epoll-sigint', 'read-sigint', 'accept-sigint']) {
-      it(`ends a blocking ${mode.split('-')[0]} on SIGINT within 1 s and the process lives on`, async () => {
+    const interruptedCall: Record<string, string> = { 'epoll-sigint': 'epoll_wait', 'read-sigint': 'read', 'socket-read-sigint': 'read', 'accept-sigint': 'accept4' };
+    for (const [mode, call] of Object.entries(interruptedCall)) {
+      it(`ends a blocking ${mode.replace(/-sigint$/, '').replace('-', ' ')} on SIGINT within 1 s and the process lives on`, async () => {
         const { child, next } = startChild(mode);
         assert.deepEqual(await next(), { ready: true });
         await untilSleeping(child.pid!);
@@ -457,7 +471,7 @@ describe('native libc bindings', function () {
         process.kill(child.pid!, 'SIGINT');
         const report = await next();
         assert.ok(Date.now() - sent < 1000, 'the call returned within 1 s');
-        assert.deepEqual(report.thrown, { name: 'KeyboardInterrupt', message: `${mode === 'epoll-sigint' ? 'epoll_wait' : mode === 'read-sigint' ? 'read' : 'accept4'} interrupted` });
+        assert.deepEqual(report.thrown, { name: 'KeyboardInterrupt', message: `${call} interrupted` });
         assert.equal(report.counter, 42, 'state from before the call is intact');
         assert.equal(report.sigintEvents, 1, "the process's own SIGINT listener still ran");
         assert.equal(report.pid, true);
@@ -492,6 +506,37 @@ describe('native libc bindings', function () {
         assert.equal(await libc.epoll_wait_async(ep, events, 8, 150), 0, 'times out');
         assert.ok(Date.now() - t0 >= 140);
         assert.deepEqual(events, []);
+      } finally {
+        clearInterval(timer);
+      }
+    });
+
+    it('finishes epoll_wait_async and read_async at once when ready, and still lets timers run between such calls', async () => {
+      const [a, b] = track(libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM));
+      const ep = track(libc.epoll_create1());
+      libc.epoll_ctl(ep, libc.EPOLL_CTL_ADD, b, { events: libc.EPOLLIN });
+      libc.writeString(a, 'x'); // stays readable: level triggered
+      const events: EpollEvent[] = [];
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      try {
+        let calls = 0;
+        const until = Date.now() + 100;
+        while (Date.now() < until) {
+          assert.equal(await libc.epoll_wait_async(ep, events, 8, -1), 1);
+          assert.equal(events[0].data.fd, b);
+          calls++;
+        }
+        assert.ok(ticks >= 3, `the timer ran during ${calls} calls that found an event at once (${ticks} ticks)`);
+        // Such a loop still ends with KeyboardInterrupt (at its next turn of the event loop).
+        const interrupter = setTimeout(() => libc.interruptPendingCalls(), 20);
+        const started = Date.now();
+        await assert.rejects(async () => {
+          for (;;) await libc.epoll_wait_async(ep, events, 8, -1);
+        }, libc.KeyboardInterrupt);
+        clearTimeout(interrupter);
+        assert.ok(Date.now() - started < 1000, 'the loop was interrupted within 1 s');
+        assert.equal(await libc.read_async(b, Buffer.alloc(8)), 1);
       } finally {
         clearInterval(timer);
       }

@@ -1,8 +1,9 @@
 // A child process for native tests that need a process of their own:
-//   epoll-sigint / read-sigint / accept-sigint: install a SIGINT listener (as
-//     the executor does), print "ready", block in epoll_wait(-1) / read /
-//     accept4 until SIGINT, then report what was thrown, how long the call
-//     lasted, and that the process state survived.
+//   epoll-sigint / read-sigint / socket-read-sigint / accept-sigint: install a
+//     SIGINT listener (as the executor does), print "ready", block in
+//     epoll_wait(-1) / read of a pipe / read of a socket / accept4 until
+//     SIGINT, then report what was thrown, how long the call lasted, and
+//     that the process state survived.
 //   printf: printf + fflush to fd 1.
 // It prints one JSON line per report.
 import { libc } from '../../native/libc';
@@ -26,6 +27,11 @@ function blockingCall(): () => unknown {
   }
   if (mode === 'read-sigint') {
     const [r] = libc.pipe2(0);
+    return () => libc.read(r, Buffer.alloc(16));
+  }
+  if (mode === 'socket-read-sigint') {
+    // A blocking socket: read tries recv(MSG_DONTWAIT) first, then must still wait interruptibly.
+    const [r] = libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM);
     return () => libc.read(r, Buffer.alloc(16));
   }
   if (mode === 'accept-sigint') {

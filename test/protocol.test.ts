@@ -10,20 +10,14 @@ import { Signer } from '../kernel/wire/signer';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
 import { assertResponsive, sampleLatencyWhile } from './support/latency-sampler';
+import { useKernel } from './support/kernel-fixture';
 
 const types = (messages: Message[]) => messages.map((m) => m.header.msg_type);
 const stateOf = (m: Message) => (m.header.msg_type === 'status' ? String(m.content.execution_state) : '');
 
 describe('protocol over real ZeroMQ sockets', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   it('answers kernel_info on shell and control, with busy/idle parented to the request', async () => {
     for (const channel of ['shell', 'control'] as const) {
@@ -196,14 +190,7 @@ describe('protocol over real ZeroMQ sockets', function () {
 
 describe('iopub subscriptions (XPUB)', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   /** Subscribes a new socket to the running kernel's iopub; returns the first message it receives. */
   async function firstMessageTo(prefix: string): Promise<Message> {

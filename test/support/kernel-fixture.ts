@@ -1,0 +1,44 @@
+// One kernel for the tests of a describe block: started in a `before` hook,
+// shut down (politely, then by pid) with its temp dir removed in an `after`
+// hook, even when a test or a later hook failed.
+import { KernelClient, type StartOptions } from './kernel-client';
+
+/** How the kernel is started: fixed options, or options worked out when the `before` hook runs. */
+export type KernelOptions = StartOptions | (() => StartOptions);
+
+/**
+ * Registers the hooks of the calling describe block and returns the kernel they start.
+ *
+ * The result stands for the running kernel: `kernel.execute(…)` reaches the client started in
+ * `before`, so a block reads as if it held the client itself. Used before the hook ran or after
+ * the kernel was stopped, it throws. Hooks the block registers after this call run after the
+ * start (before) and after the stop (after), in mocha's order.
+ */
+export function useKernel(options: KernelOptions = {}): KernelClient {
+  let client: KernelClient | undefined;
+  before(async () => {
+    client = await KernelClient.start(typeof options === 'function' ? options() : options);
+  });
+  after(async () => {
+    const started = client;
+    client = undefined;
+    await started?.close();
+  });
+  const current = (): KernelClient => {
+    if (client === undefined) throw new Error('the kernel of this block is not running (used outside its before/after hooks)');
+    return client;
+  };
+  return new Proxy({} as KernelClient, {
+    get(_target, name) {
+      const target = current();
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set(_target, name, value) {
+      return Reflect.set(current(), name, value);
+    },
+    has(_target, name) {
+      return Reflect.has(current(), name);
+    },
+  });
+}

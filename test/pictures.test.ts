@@ -13,6 +13,7 @@ import { buildLadder } from '../kernel/pictures/packet-ladder';
 import { parseTcpdump } from '../kernel/pictures/tcpdump-lines';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 const VEGA_LITE = 'application/vnd.vegalite.v5+json';
 const vegaLiteSchema = JSON.parse(readFileSync(require.resolve('vega-lite/build/vega-lite-schema.json'), 'utf8')) as object;
@@ -196,17 +197,14 @@ describe('pictures: parsing what strace and tcpdump write', () => {
 
 describe('pictures: the magics and functions in a kernel', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
   let dir: string;
   const started: number[] = [];
 
-  before(async () => {
+  before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-pictures-'));
-    kernel = await KernelClient.start({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: 'net' } });
-    const { reply, outputs } = await kernel.execute(cppCell('pingpong.c', PINGPONG_C));
-    assert.equal(reply.content.status, 'ok', KernelClient.streamText(outputs, 'stderr'));
   });
-  after(async () => {
+  // Registered ahead of the kernel's hooks, so that these are ended before the kernel is stopped.
+  after(() => {
     for (const pid of started) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -214,7 +212,13 @@ describe('pictures: the magics and functions in a kernel', function () {
         // already gone
       }
     }
-    await kernel?.close();
+  });
+  const kernel = useKernel(() => ({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: 'net' } }));
+  before(async () => {
+    const { reply, outputs } = await kernel.execute(cppCell('pingpong.c', PINGPONG_C));
+    assert.equal(reply.content.status, 'ok', KernelClient.streamText(outputs, 'stderr'));
+  });
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

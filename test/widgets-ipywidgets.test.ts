@@ -5,6 +5,7 @@ import { projectRoot } from '../kernel/paths';
 import { encodeMessage, newHeader } from '../kernel/wire/codec';
 import type { JsonObject, Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * sockbook's widgets against ipywidgets 8.1.9 on ipykernel 7.4 (the pinned
@@ -85,19 +86,15 @@ const commData = (outputs: Message[]) => outputs.filter((m) => m.header.msg_type
 
 describe('widgets match what ipywidgets 8.1.9 on ipykernel 7.4 sends', function () {
   this.timeout(240000);
-  let ipykernel: KernelClient;
-  let sockbook: KernelClient;
 
-  before(async () => {
+  before(() => {
     if (!existsSync(JUPYTER_PYTHON)) throw new Error(`the pinned Jupyter environment is missing (${JUPYTER_PYTHON}): run node test/setup/ensure-jupyter-env.js`);
-    ipykernel = await KernelClient.start({ argv: [JUPYTER_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'] });
-    sockbook = await KernelClient.start();
+  });
+  const ipykernel = useKernel({ argv: [JUPYTER_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'] });
+  const sockbook = useKernel();
+  before(async () => {
     const imported = await ipykernel.execute('import ipywidgets as w; w.__version__');
     assert.equal((imported.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data as Record<string, string>)['text/plain'], "'8.1.9'");
-  });
-  after(async () => {
-    await ipykernel?.close();
-    await sockbook?.close();
   });
 
   for (const { name, python, typescript } of CASES) {

@@ -42,3 +42,23 @@ export function useKernel(options: KernelOptions = {}): KernelClient {
     },
   });
 }
+
+/**
+ * For blocks whose tests each start a kernel of their own (options differing from test to test):
+ * registers an `afterEach` hook of the calling describe block and returns `startKernel`. Every
+ * kernel a test started with it is stopped (by pid if need be, temp dir removed) after the test,
+ * passed or failed; a kernel the test already shut down is only cleaned up.
+ */
+export function useKernelPerTest(): (options?: StartOptions) => Promise<KernelClient> {
+  const started: KernelClient[] = [];
+  afterEach(async () => {
+    const closing = await Promise.allSettled(started.splice(0).map((client) => client.close()));
+    const failed = closing.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+  return async (options = {}) => {
+    const client = await KernelClient.start(options);
+    started.push(client);
+    return client;
+  };
+}

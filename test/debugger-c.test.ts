@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
-import { useKernel } from './support/kernel-fixture';
+import { useKernel, useKernelPerTest } from './support/kernel-fixture';
 
 /*
  * The Jupyter debug protocol for C cells, over real ZeroMQ: a breakpoint
@@ -262,13 +262,10 @@ describe('debugger: C cells under lldb-dap', function () {
 
 describe('debugger: C cells without lldb-dap', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
-  after(async () => {
-    await kernel?.close();
-  });
+  const startKernel = useKernelPerTest();
 
   it('says clearly that lldb-dap-19 is missing, and runs the program', async () => {
-    kernel = await KernelClient.start({ env: { SOCKBOOK_LLDB_DAP: '/nonexistent/lldb-dap-19' } });
+    const kernel = await startKernel({ env: { SOCKBOOK_LLDB_DAP: '/nonexistent/lldb-dap-19' } });
     const dbg = new DebugClient(kernel);
     await dbg.start();
     await dbg.breakAt(PROGRAM, [17]);

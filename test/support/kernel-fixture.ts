@@ -1,6 +1,9 @@
-// One kernel for the tests of a describe block: started in a `before` hook,
-// shut down (politely, then by pid) with its temp dir removed in an `after`
-// hook, even when a test or a later hook failed.
+// Kernels for the tests, started and stopped by mocha hooks: useKernel() for
+// one kernel a describe block shares (before/after), useKernelPerTest() for
+// kernels a test starts itself (stopped in afterEach). A kernel is shut down
+// politely, then killed by its pid, and its temp dir removed, even when a test
+// or a later hook failed; only kernels started here are stopped. A start that
+// meets a port taken meanwhile is retried by KernelClient.start.
 import { KernelClient, type StartOptions } from './kernel-client';
 
 /** How the kernel is started: fixed options, or options worked out when the `before` hook runs. */

@@ -6,6 +6,7 @@ import { annotationsOf } from './support/annotations';
 import { KernelClient } from './support/kernel-client';
 import { assertResponsive, sampleLatencyWhile } from './support/latency-sampler';
 import { isAlive } from './support/processes';
+import { useKernel } from './support/kernel-fixture';
 
 const markdownOf = (outputs: Message[]) =>
   outputs
@@ -19,14 +20,7 @@ function rssKiB(pid: number): number {
 
 describe('C cells and commands through the kernel', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   it('writes a %%cpp file, shows "Run: `cmd`" and the program output in order', async () => {
     const code = [

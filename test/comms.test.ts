@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { JupyterServer } from './support/jupyter-server';
-import { KernelClient } from './support/kernel-client';
 import { until } from './support/processes';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * Two-way comms between TypeScript cells and a frontend, through a real
@@ -122,15 +122,8 @@ describe('two-way comms from TypeScript cells, through a jupyter server and @jup
 
 describe('comms while the first cell still owes a notice (isolation refused)', function () {
   this.timeout(120000);
-  let client: KernelClient;
-
-  before(async () => {
-    // An isolation setting the kernel cannot follow: it runs without, and tells the first visible cell.
-    client = await KernelClient.start({ env: { SOCKBOOK_ISOLATE: 'no-such-isolation' } });
-  });
-  after(async () => {
-    await client?.close();
-  });
+  // An isolation setting the kernel cannot follow: it runs without, and tells the first visible cell.
+  const client = useKernel({ env: { SOCKBOOK_ISOLATE: 'no-such-isolation' } });
 
   it('a comm the frontend opens reaches the target a cell registered, and comm_info lists it', async () => {
     // Silent, so the notice is still pending when the comm opens.

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { annotationKindOf } from '../kernel/display/annotation';
 import type { Metadata, MimeBundle } from '../kernel/interpreter/output-sink';
 import type { Message } from '../kernel/wire/message';
-import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /**
  * Programs in the styles of the course's seminars, run as the course's
@@ -460,7 +460,6 @@ function atTerminal(command: string, cwd: string): string {
 for (const dialect of ['silent-comments', 'headings'] as const) {
   describe(`course fidelity: notebooks with the ${dialect === 'headings' ? '2021' : '2019-21'} magics`, function () {
     this.timeout(120000);
-    let kernel: KernelClient;
 
     before(async function () {
       try {
@@ -468,13 +467,12 @@ for (const dialect of ['silent-comments', 'headings'] as const) {
       } catch (error) {
         throw new Error(`these tests compare with a real terminal through script(1) from util-linux: ${(error as Error).message}`);
       }
-      kernel = await KernelClient.start();
+    });
+    const kernel = useKernel();
+    before(async () => {
       const setup = await kernel.execute(SETUP[dialect]);
       assert.equal(setup.reply.content.status, 'ok');
       assert.deepEqual(shownOf(setup.outputs), []);
-    });
-    after(async () => {
-      await kernel?.close();
     });
 
     for (const program of PROGRAMS) {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernel, useKernelPerTest } from './support/kernel-fixture';
 
 /*
  * The Jupyter debug protocol for C cells, over real ZeroMQ: a breakpoint
@@ -125,19 +126,17 @@ const NO_G = ['%%cpp nog.c', '%run gcc nog.c -o nog.exe', '%run ./nog.exe', '#in
 
 describe('debugger: C cells under lldb-dap', function () {
   this.timeout(180000);
-  let kernel: KernelClient;
   let dbg: DebugClient;
 
-  before(async function () {
+  before(function () {
     if (!existsSync(LLDB_DAP)) throw new Error(`${LLDB_DAP} is missing: the test set-up installs Debian's lldb-19 (test/setup/ensure-system-packages.js)`);
-    kernel = await KernelClient.start();
+  });
+  const kernel = useKernel();
+  before(async () => {
     const early = await kernel.execute(EARLY, {}, 60000);
     assert.equal(early.reply.content.status, 'ok');
     dbg = new DebugClient(kernel);
     await dbg.start();
-  });
-  after(async () => {
-    await kernel?.close();
   });
 
   it('stops the program at a breakpoint in its %%cpp cell; stack, variables, evaluate, step, continue; output, stdin and a forked child work', async () => {
@@ -263,13 +262,10 @@ describe('debugger: C cells under lldb-dap', function () {
 
 describe('debugger: C cells without lldb-dap', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
-  after(async () => {
-    await kernel?.close();
-  });
+  const startKernel = useKernelPerTest();
 
   it('says clearly that lldb-dap-19 is missing, and runs the program', async () => {
-    kernel = await KernelClient.start({ env: { SOCKBOOK_LLDB_DAP: '/nonexistent/lldb-dap-19' } });
+    const kernel = await startKernel({ env: { SOCKBOOK_LLDB_DAP: '/nonexistent/lldb-dap-19' } });
     const dbg = new DebugClient(kernel);
     await dbg.start();
     await dbg.breakAt(PROGRAM, [17]);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernelPerTest } from './support/kernel-fixture';
 
 /*
  * The same debug conversation, as JupyterLab holds it, with ipykernel 7.4
@@ -84,18 +85,13 @@ async function converse(kernel: KernelClient, cell: string, breakLine: number, v
 
 describe('debugger: the same conversation as with ipykernel 7.4 and debugpy', function () {
   this.timeout(180000);
-  const kernels: KernelClient[] = [];
-  after(async () => {
-    await Promise.all(kernels.map((k) => k.close()));
-  });
+  const startKernel = useKernelPerTest();
 
   it('answers every request and event with the fields ipykernel gives JupyterLab', async () => {
     if (!existsSync(PINNED_PYTHON)) throw new Error(`${PINNED_PYTHON} is missing: test/setup/ensure-jupyter-env.js makes it`);
-    const ipykernel = await KernelClient.start({ argv: [PINNED_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'] });
-    kernels.push(ipykernel);
+    const ipykernel = await startKernel({ argv: [PINNED_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'] });
     const reference = await converse(ipykernel, 'def add(a, b):\n    s = a + b\n    return s\nt = add(2, 3)\nprint(t)', 2, 'a', 'a * 10');
-    const sockbook = await KernelClient.start();
-    kernels.push(sockbook);
+    const sockbook = await startKernel();
     const ours = await converse(sockbook, 'function add(a: number, b: number) {\n  const s = a + b;\n  return s;\n}\nconst t = add(2, 3);\nconsole.log(t);', 2, 'a', 'a * 10');
     const problems = Object.keys(reference).flatMap((step) => missing(reference[step], ours[step], step));
     assert.deepEqual(problems, []);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { murmur2 } from '../kernel/debugger/murmur2';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * The Jupyter debug protocol (JEP 47) over real ZeroMQ, for TypeScript
@@ -65,17 +66,13 @@ const SPIN = ['let spins = 0;', 'while (true) {', '  spins++;', '}'].join('\n');
 
 describe('debugger: TypeScript cells over the debug protocol', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
+  const kernel = useKernel();
   let dbg: DebugClient;
   let info: Record<string, unknown>;
   let cellPath: string;
 
   before(async () => {
-    kernel = await KernelClient.start();
     dbg = new DebugClient(kernel);
-  });
-  after(async () => {
-    await kernel?.close();
   });
 
   it('announces the debugger in kernel_info and answers debugInfo before it is started', async () => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * NODE_EXTRA_CA_CERTS in the executor: Node starts without parsing the
@@ -17,7 +18,6 @@ describe('extra CA certificates (NODE_EXTRA_CA_CERTS) in TypeScript cells', func
   let dir: string;
   let server: https.Server;
   let port: number;
-  let kernel: KernelClient | undefined;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockbook-extra-ca-'));
@@ -29,10 +29,9 @@ describe('extra CA certificates (NODE_EXTRA_CA_CERTS) in TypeScript cells', func
     server = https.createServer({ key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) }, (_req, res) => res.end('hello over TLS'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
-    kernel = await KernelClient.start({ env: { NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') } });
   });
+  const kernel = useKernel(() => ({ env: { NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') } }));
   after(async () => {
-    await kernel?.close();
     await new Promise((resolve) => server?.close(resolve));
     fs.rmSync(dir, { recursive: true, force: true });
   });

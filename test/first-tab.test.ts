@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { KernelClient } from './support/kernel-client';
 import type { Message } from '../kernel/wire/message';
+import { useKernel } from './support/kernel-fixture';
 
 /** The checker thread unloads after this many idle seconds in these tests (60 by default). */
 const IDLE_S = 2;
@@ -50,14 +51,7 @@ const LIBC_MEMBERS = ['socket', 'bind', 'listen', 'accept4', 'epoll_create1', 'e
 
 describe('first Tab: completion and inspection before the type checker is loaded', function () {
   this.timeout(120_000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start({ env: { SOCKBOOK_CHECKER_IDLE_S: String(IDLE_S) } });
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel({ env: { SOCKBOOK_CHECKER_IDLE_S: String(IDLE_S) } });
 
   let firstLibc: Completion;
   let firstDisplay: Completion;

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { KernelClient } from './support/kernel-client';
 import { descendantPids } from './support/pids';
+import { useKernel } from './support/kernel-fixture';
 
 /** Every process under pid (not pid itself), with its command line. */
 function descendants(pid: number): Array<{ pid: number; command: string }> {
@@ -18,14 +19,7 @@ const isExecutor = (p: { command: string }) => /executor[/\\]child[/\\]child\.js
 
 describe('footprint: the TypeScript executor starts only when TypeScript needs it', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   it('runs C, shell and line-magic cells, C completion and man pages without ever starting it', async () => {
     const cpp = ['%%cpp hello.c', '%run gcc hello.c -o hello.exe', '%run ./hello.exe', '#include <stdio.h>', 'int main(){printf("hi\\n");}'].join('\n');
@@ -71,13 +65,7 @@ describe('footprint: the TypeScript executor starts only when TypeScript needs i
 
 describe('footprint: an idle executor gives its type checker back', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
-  before(async () => {
-    kernel = await KernelClient.start({ env: { SOCKBOOK_CHECKER_IDLE_S: '2' } });
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel({ env: { SOCKBOOK_CHECKER_IDLE_S: '2' } });
 
   /** The executor's resident memory (kB) and its number of threads. */
   function executorStatus(): { rssKb: number; threads: number } {
@@ -108,13 +96,7 @@ describe('footprint: an idle executor gives its type checker back', function () 
 
 describe('footprint: an idle kernel ends its spare helpers', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
-  before(async () => {
-    kernel = await KernelClient.start({ env: { SOCKBOOK_SPARE_IDLE_S: '1' } });
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel({ env: { SOCKBOOK_SPARE_IDLE_S: '1' } });
 
   const spares = () => descendants(kernel.process.pid as number).filter((p) => /sockbook-run --spare/.test(p.command));
 

@@ -5,6 +5,7 @@ import { encodeMessage, newHeader } from '../kernel/wire/codec';
 import type { JsonObject } from '../kernel/wire/message';
 import { Signer } from '../kernel/wire/signer';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * 10,000 seeded random and mutated messages on shell, control and stdin,
@@ -48,14 +49,7 @@ interface Planned {
 
 describe('fuzz: random and mutated messages on shell, control and stdin', function () {
   this.timeout(600000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   it(`stays alive through ${COUNT} messages, runs nothing wrongly signed, answers every signed request`, async () => {
     const rnd = generator(SEED);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Message } from '../kernel/wire/message';
 import { annotationKindOf } from '../kernel/display/annotation';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * Long input typed into a program's terminal, through the real kernel: it
@@ -50,17 +51,13 @@ const RAW_READER = [
 
 describe('long input typed into a program', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
+  const kernel = useKernel();
 
   before(async () => {
-    kernel = await KernelClient.start();
     for (const [file, lines] of [['line.c', LINE_READER], ['raw.c', RAW_READER]] as const) {
       const built = await kernel.execute([`%%cpp ${file}`, `%run gcc ${file} -o ${file.replace('.c', '.exe')}`, ...lines].join('\n'));
       assert.equal(built.reply.content.status, 'ok', JSON.stringify(built.outputs.map((m) => m.content)));
     }
-  });
-  after(async () => {
-    await kernel?.close();
   });
 
   /** Runs a command that reads its terminal, answering every input_request with `answer`. */

@@ -1,16 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 describe('is_complete over real ZeroMQ sockets', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   const isComplete = async (code: string) => (await kernel.request('shell', 'is_complete_request', { code })).content;
 

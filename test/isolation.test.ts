@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { projectRoot } from '../kernel/paths';
 import { KernelClient } from './support/kernel-client';
 import { isReaped, until } from './support/processes';
+import { useKernelPerTest } from './support/kernel-fixture';
 
 const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
 const UNIX_PATH = '/tmp/my_precious_unix_socket';
@@ -211,15 +212,10 @@ describe('isolation (--isolate net,tmp / SOCKBOOK_ISOLATE)', function () {
 
 describe('isolation options and refusal', function () {
   this.timeout(60000);
-  let kernel: KernelClient | undefined;
-
-  afterEach(async () => {
-    await kernel?.close();
-    kernel = undefined;
-  });
+  const startKernel = useKernelPerTest();
 
   it('--isolate net gives a network namespace and keeps the host /tmp', async () => {
-    kernel = await KernelClient.start({
+    const kernel = await startKernel({
       env: { SOCKBOOK_ISOLATE: '' },
       argv: [process.execPath, SOCKBOOK, 'kernel', '-f', '{connection_file}', '--isolate', 'net'],
     });
@@ -244,7 +240,7 @@ describe('isolation options and refusal', function () {
 
   it('says once, on stderr and beside the first cell\'s output, when the system does not allow it, and runs unisolated', async () => {
     // Root without capabilities (as in many containers): unshare is refused.
-    kernel = await KernelClient.start({
+    const kernel = await startKernel({
       env: { SOCKBOOK_ISOLATE: 'net,tmp' },
       argv: ['setpriv', '--bounding-set=-all', '--inh-caps=-all', process.execPath, SOCKBOOK, 'kernel', '-f', '{connection_file}'],
     });

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
 import { messageProblems } from './support/message-schema';
+import { useKernel } from './support/kernel-fixture';
 
 /** The snippets the suite asks of each language, in TypeScript. */
 const SNIPPETS = {
@@ -29,14 +30,7 @@ const typesOf = (messages: Message[]) => messages.map((m) => m.header.msg_type);
 
 describe("kernel-testbed's conformance checks, with TypeScript snippets", function () {
   this.timeout(60000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start({ validate: true });
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel({ validate: true });
 
   // Tier 1: basic protocol
   it('heartbeat_responds', async () => {

@@ -15,6 +15,7 @@ import type { Message } from '../kernel/wire/message';
 import { annotationsOf } from './support/annotations';
 import { KernelClient } from './support/kernel-client';
 import { isAlive, processesWith, until } from './support/processes';
+import { useKernelPerTest } from './support/kernel-fixture';
 
 const SOCKBOOK = path.join(projectRoot, 'bin', 'sockbook.js');
 
@@ -117,18 +118,16 @@ describe('limits: sizes and cgroup files', () => {
 
 describe('limits: nothing outlives its kernel', function () {
   this.timeout(60000);
-  let kernel: KernelClient | undefined;
+  const startKernel = useKernelPerTest();
   const marker = `sockbook-marker-${randomBytes(6).toString('hex')}`;
-  afterEach(async () => {
-    await kernel?.close();
-    kernel = undefined;
+  afterEach(() => {
     killMarked(marker);
   });
 
   const daemon = (tag: string): string => `!setsid sh -c "sleep 300; : ${marker}-${tag}" > /dev/null 2>&1 < /dev/null &`;
 
   it('kill -9 of the kernel while a cell spins and a daemon runs: within seconds nothing is left, no executor', async () => {
-    kernel = await KernelClient.start();
+    const kernel = await startKernel();
     const k = kernel;
     await k.execute(daemon('spin'));
     assert.ok(await until(() => processesWith(`${marker}-spin`).length > 0, 5000), 'the daemon started');
@@ -153,7 +152,7 @@ describe('limits: nothing outlives its kernel', function () {
   for (const restart of [true, false]) {
     const how = restart ? 'restart' : 'shutdown';
     it(`a daemon whose helper was killed still ends at ${how} (found through the cgroup)`, async () => {
-      kernel = await KernelClient.start();
+      const kernel = await startKernel();
       const k = kernel;
       const { outputs } = await k.execute(`${daemon(how)} sleep 0.3; kill -9 $PPID`);
       assert.match(JSON.stringify(outputs.map((m) => m.content)), /the helper ended \(SIGKILL\)/);
@@ -170,14 +169,10 @@ describe('limits: nothing outlives its kernel', function () {
 
 describe('limits: memory and disk', function () {
   this.timeout(60000);
-  let kernel: KernelClient | undefined;
-  afterEach(async () => {
-    await kernel?.close();
-    kernel = undefined;
-  });
+  const startKernel = useKernelPerTest();
 
   it('stops a malloc loop at SOCKBOOK_MAX_MEMORY with the memory-limit line, and the kernel answers', async () => {
-    kernel = await KernelClient.start({ env: { SOCKBOOK_MAX_MEMORY: '256M' } });
+    const kernel = await startKernel({ env: { SOCKBOOK_MAX_MEMORY: '256M' } });
     // Touches 1 MiB at a time up to 1 GiB (never reached: the limit stops it).
     const cell = [
       '%%cpp leak.c',
@@ -203,7 +198,7 @@ describe('limits: memory and disk', function () {
   });
 
   it('caps a kept output file (SOCKBOOK_MAX_KEPT_OUTPUT), says what was dropped, deletes it at shutdown', async () => {
-    kernel = await KernelClient.start({ env: { SOCKBOOK_MAX_KEPT_OUTPUT: '2M' } });
+    const kernel = await startKernel({ env: { SOCKBOOK_MAX_KEPT_OUTPUT: '2M' } });
     const { outputs } = await kernel.execute("!head -c 5000000 /dev/zero | tr '\\0' x");
     const note = /output cut: (\d+) more bytes; (\S+) keeps all but the last (\d+), which were dropped/.exec(notesOf(outputs));
     assert.ok(note, notesOf(outputs));
@@ -217,7 +212,7 @@ describe('limits: memory and disk', function () {
   });
 
   it('--isolate tmp mounts a /tmp of SOCKBOOK_TMP_SIZE', async () => {
-    kernel = await KernelClient.start({
+    const kernel = await startKernel({
       argv: [process.execPath, SOCKBOOK, 'kernel', '-f', '{connection_file}', '--isolate', 'tmp'],
       env: { SOCKBOOK_TMP_SIZE: '8M' },
       cwd: projectRoot,
@@ -230,11 +225,7 @@ describe('limits: memory and disk', function () {
 
 describe('limits: said aloud, and --isolate pid', function () {
   this.timeout(60000);
-  let kernel: KernelClient | undefined;
-  afterEach(async () => {
-    await kernel?.close();
-    kernel = undefined;
-  });
+  const startKernel = useKernelPerTest();
 
   it('says once, in the first cell, that no process limit holds (root, no pids cgroup)', async function () {
     assert.equal(process.getuid?.(), 0, 'this test runs as root, where RLIMIT_NPROC does not bind');
@@ -248,7 +239,7 @@ describe('limits: said aloud, and --isolate pid', function () {
       .filter(([, , type]) => type === 'cgroup' || type === 'cgroup2')
       .map(([, mountPoint]) => mountPoint);
     assert.ok(cgroupMounts.length > 0, 'no cgroup is mounted here: nothing to hide');
-    kernel = await KernelClient.start({
+    const kernel = await startKernel({
       argv: ['unshare', '-m', 'sh', '-c', `umount ${cgroupMounts.join(' ')} && exec "$0" "$@"`, process.execPath, SOCKBOOK, 'kernel', '-f', '{connection_file}'],
     });
     const first = await kernel.execute('!echo one');
@@ -262,7 +253,7 @@ describe('limits: said aloud, and --isolate pid', function () {
   it('--isolate pid: kill(-1, SIGKILL) in a program spares processes outside the kernel; %ps still works', async () => {
     const outside = spawn('sleep', ['300'], { stdio: 'ignore' });
     try {
-      kernel = await KernelClient.start({ argv: [process.execPath, SOCKBOOK, 'kernel', '-f', '{connection_file}', '--isolate', 'pid'] });
+      const kernel = await startKernel({ argv: [process.execPath, SOCKBOOK, 'kernel', '-f', '{connection_file}', '--isolate', 'pid'] });
       assert.match(kernel.stderr, /its own PID namespace/);
       const cell = [
         '%%cpp killall.c',

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nativeArtifact, projectRoot } from '../kernel/paths';
-import { KernelClient } from './support/kernel-client';
 import { descendantPids } from './support/pids';
+import { useKernelPerTest } from './support/kernel-fixture';
 
 /*
  * sockbook-listen, the first program of the installed kernelspec: the
@@ -48,11 +48,7 @@ function socketInodes(pid: number): string[] {
 
 describe('sockbook-listen: the ports listen before Node starts', function () {
   this.timeout(60000);
-  let kernel: KernelClient | undefined;
-  afterEach(async () => {
-    await kernel?.close();
-    kernel = undefined;
-  });
+  const startKernel = useKernelPerTest();
 
   it('accepts a connection to the shell port while the kernel has not started yet, and the kernel then answers', async () => {
     // Between sockbook-listen and Node: a probe that connects to the shell port, as Jupyter does at once.
@@ -61,7 +57,7 @@ describe('sockbook-listen: the ports listen before Node starts', function () {
       'if (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "probe: accepted" >&2; else echo "probe: refused" >&2; fi',
       'shift; exec "$@"',
     ].join('\n');
-    kernel = await KernelClient.start({
+    const kernel = await startKernel({
       argv: [listen, '{connection_file}', '--', 'bash', '-c', probe, 'probe', '{connection_file}', process.execPath, sockbook, 'kernel', '-f', '{connection_file}'],
     });
     assert.match(kernel.stderr, /probe: accepted/);
@@ -71,11 +67,11 @@ describe('sockbook-listen: the ports listen before Node starts', function () {
   });
 
   it('leaves the listening sockets to the kernel alone: not to the executor, the helpers, or a daemon a cell started', async () => {
-    kernel = await KernelClient.start({ argv: [listen, '{connection_file}', '--', process.execPath, sockbook, 'kernel', '-f', '{connection_file}'] });
+    const kernel = await startKernel({ argv: [listen, '{connection_file}', '--', process.execPath, sockbook, 'kernel', '-f', '{connection_file}'] });
     // The executor, spare helpers, and a helper kept alive by a daemon.
     assert.equal((await kernel.execute('1 + 1')).reply.content.status, 'ok');
     assert.equal((await kernel.execute('!sleep 30 > /dev/null 2>&1 &')).reply.content.status, 'ok');
-    const ports = ['shell_port', 'control_port', 'stdin_port', 'iopub_port', 'hb_port'].map((name) => Number(kernel?.connection[name]));
+    const ports = ['shell_port', 'control_port', 'stdin_port', 'iopub_port', 'hb_port'].map((name) => Number(kernel.connection[name]));
     const listening = listeningInodes(ports);
     const pid = kernel.process.pid as number;
     const kernelHolds = socketInodes(pid).filter((inode) => listening.has(inode));

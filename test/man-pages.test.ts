@@ -3,20 +3,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { manRoot } from '../kernel/help/man-pages';
-import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 describe('man pages without groff', function () {
   this.timeout(60000);
-  let kernel: KernelClient | undefined;
   /** A PATH directory holding no programs at all, so groff cannot be found. */
   let emptyBin: string;
 
   before(async () => {
     emptyBin = mkdtempSync(path.join(os.tmpdir(), 'sockbook-no-groff-'));
-    kernel = await KernelClient.start({ env: { PATH: emptyBin } });
   });
+  const kernel = useKernel(() => ({ env: { PATH: emptyBin } }));
   after(async () => {
-    await kernel?.close();
     rmSync(emptyBin, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@ import { annotationKindOf } from '../kernel/display/annotation';
 import { LaunchLog } from '../kernel/executor/child/launch-log';
 import { DisplayCap } from '../kernel/executor/host/output-cap';
 import type { Message } from '../kernel/wire/message';
-import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /* Every output path holds bounded memory, and a flood still ends with `status: idle`. */
 
@@ -35,13 +35,7 @@ describe('output bounds', function () {
   });
 
   describe('through the kernel', () => {
-    let kernel: KernelClient;
-    before(async () => {
-      kernel = await KernelClient.start();
-    });
-    after(async () => {
-      await kernel?.close();
-    });
+    const kernel = useKernel();
 
     it('a cell that loops on update() with 1 MB payloads ends idle, showing the last value', async () => {
       const code = [

@@ -13,6 +13,7 @@ import { buildLadder } from '../kernel/pictures/packet-ladder';
 import { parseTcpdump } from '../kernel/pictures/tcpdump-lines';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernel, useKernelPerTest } from './support/kernel-fixture';
 
 const VEGA_LITE = 'application/vnd.vegalite.v5+json';
 const vegaLiteSchema = JSON.parse(readFileSync(require.resolve('vega-lite/build/vega-lite-schema.json'), 'utf8')) as object;
@@ -196,17 +197,14 @@ describe('pictures: parsing what strace and tcpdump write', () => {
 
 describe('pictures: the magics and functions in a kernel', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
   let dir: string;
   const started: number[] = [];
 
-  before(async () => {
+  before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-pictures-'));
-    kernel = await KernelClient.start({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: 'net' } });
-    const { reply, outputs } = await kernel.execute(cppCell('pingpong.c', PINGPONG_C));
-    assert.equal(reply.content.status, 'ok', KernelClient.streamText(outputs, 'stderr'));
   });
-  after(async () => {
+  // Registered ahead of the kernel's hooks, so that these are ended before the kernel is stopped.
+  after(() => {
     for (const pid of started) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -214,7 +212,13 @@ describe('pictures: the magics and functions in a kernel', function () {
         // already gone
       }
     }
-    await kernel?.close();
+  });
+  const kernel = useKernel(() => ({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: 'net' } }));
+  before(async () => {
+    const { reply, outputs } = await kernel.execute(cppCell('pingpong.c', PINGPONG_C));
+    assert.equal(reply.content.status, 'ok', KernelClient.streamText(outputs, 'stderr'));
+  });
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -400,48 +404,50 @@ describe('pictures: the magics and functions in a kernel', function () {
 
 describe('pictures: %packets outside a network namespace', function () {
   this.timeout(60000);
+  const startKernel = useKernelPerTest();
+  let dir = '';
+  // Registered after the kernels' hook: the kernel's working directory goes once the kernel is stopped.
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   it('refuses, saying it needs --isolate net, and runs nothing', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-pictures-'));
-    const kernel = await KernelClient.start({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: '' } });
-    try {
-      const { reply, outputs } = await kernel.execute('%packets touch ran');
-      assert.equal(reply.content.status, 'error');
-      assert.equal(reply.content.ename, 'NotIsolated');
-      assert.match(String(reply.content.evalue), /--isolate net/);
-      assert.equal(KernelClient.streamText(outputs), '');
-      const ts = await kernel.execute('await packets("touch ran")');
-      assert.equal(ts.reply.content.status, 'error');
-      assert.match(String(ts.reply.content.evalue), /--isolate net/);
-      assert.throws(() => readFileSync(path.join(dir, 'ran')), /ENOENT/, 'the command did not run');
-    } finally {
-      await kernel.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-pictures-'));
+    const kernel = await startKernel({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: '' } });
+    const { reply, outputs } = await kernel.execute('%packets touch ran');
+    assert.equal(reply.content.status, 'error');
+    assert.equal(reply.content.ename, 'NotIsolated');
+    assert.match(String(reply.content.evalue), /--isolate net/);
+    assert.equal(KernelClient.streamText(outputs), '');
+    const ts = await kernel.execute('await packets("touch ran")');
+    assert.equal(ts.reply.content.status, 'error');
+    assert.match(String(ts.reply.content.evalue), /--isolate net/);
+    assert.throws(() => readFileSync(path.join(dir, 'ran')), /ENOENT/, 'the command did not run');
   });
 });
 
 describe('pictures: psTree() in a PID namespace of its own', function () {
   this.timeout(60000);
+  const startKernel = useKernelPerTest();
+  let dir = '';
+  // Registered after the kernels' hook: the kernel's working directory goes once the kernel is stopped.
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   it('draws the namespace\'s processes under the kernel, which is outside it', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-pictures-'));
-    const kernel = await KernelClient.start({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: 'net,pid' } });
-    try {
-      const background = await kernel.execute('!sleep 30 &');
-      assert.equal(background.reply.content.status, 'ok');
-      const { reply, outputs } = await kernel.execute('const t = await psTree(); console.log(JSON.stringify(t))');
-      assert.equal(reply.content.status, 'ok', JSON.stringify(reply.content));
-      const tree = JSON.parse(KernelClient.streamText(outputs)) as { processes: { pid: number; command: string; note?: string }[]; edges: [number, number][] };
-      const sleep = tree.processes.find((p) => p.command === 'sleep 30');
-      assert.ok(sleep, JSON.stringify(tree.processes));
-      assert.equal(tree.processes[0]!.note, 'this kernel');
-      const parentOf = (pid: number) => tree.edges.find(([, child]) => child === pid)?.[0];
-      let ancestor: number | undefined = sleep.pid;
-      while (ancestor !== undefined && ancestor !== 0) ancestor = parentOf(ancestor);
-      assert.equal(ancestor, 0, 'the sleep hangs under the kernel');
-      assertSvg(displays(outputs).find((d) => d['image/svg+xml'])?.['image/svg+xml']);
-    } finally {
-      await kernel.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sockbook-pictures-'));
+    const kernel = await startKernel({ cwd: dir, env: { ...process.env, SOCKBOOK_ISOLATE: 'net,pid' } });
+    const background = await kernel.execute('!sleep 30 &');
+    assert.equal(background.reply.content.status, 'ok');
+    const { reply, outputs } = await kernel.execute('const t = await psTree(); console.log(JSON.stringify(t))');
+    assert.equal(reply.content.status, 'ok', JSON.stringify(reply.content));
+    const tree = JSON.parse(KernelClient.streamText(outputs)) as { processes: { pid: number; command: string; note?: string }[]; edges: [number, number][] };
+    const sleep = tree.processes.find((p) => p.command === 'sleep 30');
+    assert.ok(sleep, JSON.stringify(tree.processes));
+    assert.equal(tree.processes[0]!.note, 'this kernel');
+    const parentOf = (pid: number) => tree.edges.find(([, child]) => child === pid)?.[0];
+    let ancestor: number | undefined = sleep.pid;
+    while (ancestor !== undefined && ancestor !== 0) ancestor = parentOf(ancestor);
+    assert.equal(ancestor, 0, 'the sleep hangs under the kernel');
+    assertSvg(displays(outputs).find((d) => d['image/svg+xml'])?.['image/svg+xml']);
   });
 });

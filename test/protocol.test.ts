@@ -10,20 +10,14 @@ import { Signer } from '../kernel/wire/signer';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
 import { assertResponsive, sampleLatencyWhile } from './support/latency-sampler';
+import { useKernel, useKernelPerTest } from './support/kernel-fixture';
 
 const types = (messages: Message[]) => messages.map((m) => m.header.msg_type);
 const stateOf = (m: Message) => (m.header.msg_type === 'status' ? String(m.content.execution_state) : '');
 
 describe('protocol over real ZeroMQ sockets', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   it('answers kernel_info on shell and control, with busy/idle parented to the request', async () => {
     for (const channel of ['shell', 'control'] as const) {
@@ -196,14 +190,7 @@ describe('protocol over real ZeroMQ sockets', function () {
 
 describe('iopub subscriptions (XPUB)', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   /** Subscribes a new socket to the running kernel's iopub; returns the first message it receives. */
   async function firstMessageTo(prefix: string): Promise<Message> {
@@ -242,16 +229,13 @@ describe('iopub subscriptions (XPUB)', function () {
 
 describe('kernel life cycle', function () {
   this.timeout(60000);
+  const startKernel = useKernelPerTest();
 
   it('works over ipc with an empty key (signing disabled)', async () => {
-    const kernel = await KernelClient.start({ transport: 'ipc', key: '' });
-    try {
-      const { reply, outputs } = await kernel.execute('console.log("over ipc")');
-      assert.equal(reply.content.status, 'ok');
-      assert.equal(KernelClient.streamText(outputs), 'over ipc\n');
-    } finally {
-      await kernel.close();
-    }
+    const kernel = await startKernel({ transport: 'ipc', key: '' });
+    const { reply, outputs } = await kernel.execute('console.log("over ipc")');
+    assert.equal(reply.content.status, 'ok');
+    assert.equal(KernelClient.streamText(outputs), 'over ipc\n');
   });
 
   /** Starts `sockbook kernel` on a connection file; resolves to its exit code and stderr. */
@@ -295,55 +279,43 @@ describe('kernel life cycle', function () {
     assert.equal(code, 1);
     assert.match(stderr, /SOCKBOOK_MAX_MESSAGE_SIZE: 'lots' is not a size/);
 
-    const kernel = await KernelClient.start({ env: { SOCKBOOK_MAX_MESSAGE_SIZE: '64K' } });
-    try {
-      const marker = path.join(kernel.dir, 'too-big-ran');
-      const big = kernel.message('execute_request', { code: `!touch ${marker}`, padding: 'x'.repeat(100 * 1024) });
-      await kernel.sendFrames('shell', big.frames);
-      await new Promise((r) => setTimeout(r, 500));
-      // ZeroMQ drops the peer that sent it; a new connection is served as before.
-      const other = await KernelClient.start({ env: { SOCKBOOK_MAX_MESSAGE_SIZE: '64K' } });
-      await other.close();
-      assert.equal(existsSync(marker), false);
-      assert.equal(kernel.outputsOf(big.msgId).length, 0);
-      assert.equal(kernel.process.exitCode, null);
-      const beat = await kernel.heartbeat();
-      assert.ok(beat < 5000);
-    } finally {
-      await kernel.close();
-    }
+    const kernel = await startKernel({ env: { SOCKBOOK_MAX_MESSAGE_SIZE: '64K' } });
+    const marker = path.join(kernel.dir, 'too-big-ran');
+    const big = kernel.message('execute_request', { code: `!touch ${marker}`, padding: 'x'.repeat(100 * 1024) });
+    await kernel.sendFrames('shell', big.frames);
+    await new Promise((r) => setTimeout(r, 500));
+    // ZeroMQ drops the peer that sent it; a new connection is served as before.
+    const other = await startKernel({ env: { SOCKBOOK_MAX_MESSAGE_SIZE: '64K' } });
+    await other.close();
+    assert.equal(existsSync(marker), false);
+    assert.equal(kernel.outputsOf(big.msgId).length, 0);
+    assert.equal(kernel.process.exitCode, null);
+    const beat = await kernel.heartbeat();
+    assert.ok(beat < 5000);
   });
 
   it('starts nothing after shutdown_request: cells queued behind a running one never run', async () => {
-    const kernel = await KernelClient.start();
-    try {
-      const running = kernel.message('execute_request', { code: '!sleep 30', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
-      await kernel.sendFrames('shell', running.frames);
-      await kernel.waitFor(() => kernel.outputsOf(running.msgId).some((m) => m.header.msg_type === 'execute_input'));
-      for (let i = 0; i < 3; i++) {
-        await kernel.send('shell', 'execute_request', { code: `!touch queued-${i}`, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
-      }
-      await kernel.send('shell', 'execute_request', { code: 'require("node:fs").writeFileSync("queued-ts", "x")', silent: false, stop_on_error: false });
-      const reply = await kernel.request('control', 'shutdown_request', { restart: false });
-      assert.deepEqual(reply.content, { status: 'ok', restart: false });
-      assert.equal(await kernel.waitExit(), 0);
-      await new Promise((r) => setTimeout(r, 300));
-      assert.deepEqual(readdirSync(kernel.dir).filter((name) => name.startsWith('queued-')), []);
-    } finally {
-      await kernel.close();
+    const kernel = await startKernel();
+    const running = kernel.message('execute_request', { code: '!sleep 30', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
+    await kernel.sendFrames('shell', running.frames);
+    await kernel.waitFor(() => kernel.outputsOf(running.msgId).some((m) => m.header.msg_type === 'execute_input'));
+    for (let i = 0; i < 3; i++) {
+      await kernel.send('shell', 'execute_request', { code: `!touch queued-${i}`, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
     }
+    await kernel.send('shell', 'execute_request', { code: 'require("node:fs").writeFileSync("queued-ts", "x")', silent: false, stop_on_error: false });
+    const reply = await kernel.request('control', 'shutdown_request', { restart: false });
+    assert.deepEqual(reply.content, { status: 'ok', restart: false });
+    assert.equal(await kernel.waitExit(), 0);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(readdirSync(kernel.dir).filter((name) => name.startsWith('queued-')), []);
   });
 
   it('shuts down on request, with and without restart', async () => {
     for (const restart of [false, true]) {
-      const kernel = await KernelClient.start();
-      try {
-        const reply = await kernel.request('control', 'shutdown_request', { restart });
-        assert.deepEqual(reply.content, { status: 'ok', restart });
-        assert.equal(await kernel.waitExit(), 0);
-      } finally {
-        await kernel.close();
-      }
+      const kernel = await startKernel();
+      const reply = await kernel.request('control', 'shutdown_request', { restart });
+      assert.deepEqual(reply.content, { status: 'ok', restart });
+      assert.equal(await kernel.waitExit(), 0);
     }
   });
 });

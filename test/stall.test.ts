@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient } from './support/kernel-client';
 import { assertResponsive, sampleLatencyWhile, type LatencySample } from './support/latency-sampler';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * User text never stalls the kernel's main thread: while a 1 MB one-line
@@ -16,14 +17,10 @@ const MB = 1 << 20;
 
 describe('a 1 MB one-line cell does not stall the kernel', function () {
   this.timeout(180000);
-  let kernel: KernelClient;
+  const kernel = useKernel();
 
   before(async () => {
-    kernel = await KernelClient.start();
     await kernel.execute('1'); // the executor is up
-  });
-  after(async () => {
-    await kernel?.close();
   });
 
   /**

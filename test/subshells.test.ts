@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { KernelClient } from './support/kernel-client';
 import type { Message } from '../kernel/wire/message';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * Kernel subshells (JEP 91) over real ZeroMQ: a blocking C server on the
@@ -51,14 +52,7 @@ const isIdle = (m: Message) => m.header.msg_type === 'status' && m.content.execu
 
 describe('kernel subshells (JEP 91) over ZeroMQ', function () {
   this.timeout(120000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   async function createSubshell(): Promise<string> {
     const reply = await kernel.request('control', 'create_subshell_request', {});

@@ -5,6 +5,7 @@ import { manRoot } from '../kernel/help/man-pages';
 import { nativeArtifact } from '../kernel/paths';
 import type { Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /** The MIME bundle of the one display_data a view cell shows. */
 function shownBundle(outputs: Message[]): Record<string, string> {
@@ -93,13 +94,9 @@ const cppCell = (file: string, source: string) =>
 
 describe('seeing the system: %ps, %ss, %epoll, man pages', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
   /** Processes the tests had the kernel start; killed by pid at the end if still there. */
   const started: number[] = [];
 
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
   after(async () => {
     for (const pid of started) {
       try {
@@ -108,8 +105,8 @@ describe('seeing the system: %ps, %ss, %epoll, man pages', function () {
         // already gone
       }
     }
-    await kernel?.close();
   });
+  const kernel = useKernel();
 
   /** Runs a program cell and returns the numbers it printed. */
   async function runProgram(file: string, source: string): Promise<number[]> {

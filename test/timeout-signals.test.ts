@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { annotationsOf } from './support/annotations';
 import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 const SOURCE = `#include <signal.h>
 #include <stdio.h>
@@ -40,7 +41,6 @@ const distinctLines = (text: string): string[] => text.split(/\r?\n/).filter((li
 
 describe('timeout sending SIGINT to another timeout: the program sees what it sees at a terminal', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
 
   before(async function () {
     try {
@@ -48,11 +48,8 @@ describe('timeout sending SIGINT to another timeout: the program sees what it se
     } catch (error) {
       throw new Error(`this test compares with a real terminal through script(1) from util-linux: ${(error as Error).message}`);
     }
-    kernel = await KernelClient.start();
   });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   it(`${COMMAND}: SIGINT, then SIGTERM, then the program ends; exit code 124`, async () => {
     const { reply, outputs } = await kernel.execute(`%%cpp relay.c\n%run gcc -Wall relay.c -o relay.exe\n%run ${COMMAND}\n${SOURCE}`, {}, 30000);

@@ -4,6 +4,7 @@ import type { Message } from '../kernel/wire/message';
 import { rewriteMagicLines, splitComment } from '../kernel/executor/child/magic-lines';
 import { KernelClient } from './support/kernel-client';
 import { isAlive, isReaped, until } from './support/processes';
+import { useKernel, useKernelPerTest } from './support/kernel-fixture';
 
 const ofType = (messages: Message[], type: string) => messages.filter((m) => m.header.msg_type === type);
 const resultText = (messages: Message[]) => (ofType(messages, 'execute_result')[0]?.content.data as Record<string, unknown> | undefined)?.['text/plain'];
@@ -12,16 +13,11 @@ const displayIdOf = (m: Message) => (m.content.transient as { display_id?: strin
 
 describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', function () {
   this.timeout(60000);
-  let kernel: KernelClient;
+  const kernel = useKernel();
   /** Processes the tests started through the kernel, ended by pid if a test failed before the kernel did. */
   const pids = new Set<number>();
 
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-
   after(async () => {
-    await kernel?.close();
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -194,16 +190,14 @@ describe('TypeScript built-ins: sh, !cmd, %p, launch (over real ZeroMQ)', functi
 
 describe('launched programs at kernel shutdown', function () {
   this.timeout(60000);
-  let kernel: KernelClient | undefined;
+  const startKernel = useKernelPerTest();
   let pid: number | undefined;
-
   afterEach(async () => {
-    await kernel?.close();
     if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
 
   it('are ended by shutdown_request before the reply', async () => {
-    kernel = await KernelClient.start();
+    const kernel = await startKernel();
     const started = await kernel.execute('const background = launch("exec sleep 60");\nawait sleep(200);\nbackground.pid');
     pid = Number(resultText(started.outputs));
     assert.ok(Number.isInteger(pid) && isAlive(pid), `a running pid, got ${resultText(started.outputs)}`);

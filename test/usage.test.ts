@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import { KernelClient } from './support/kernel-client';
+import { useKernel } from './support/kernel-fixture';
 
 /*
  * usage_request on control, over real ZeroMQ, in ipykernel's reply shape:
@@ -31,14 +31,7 @@ const MiB = 1 << 20;
 
 describe('usage_request on control', function () {
   this.timeout(90000);
-  let kernel: KernelClient;
-
-  before(async () => {
-    kernel = await KernelClient.start();
-  });
-  after(async () => {
-    await kernel?.close();
-  });
+  const kernel = useKernel();
 
   async function usage(): Promise<Record<string, unknown>> {
     const reply = await kernel.request('control', 'usage_request', {});

@@ -5,6 +5,7 @@ import { projectRoot } from '../kernel/paths';
 import { encodeMessage, newHeader } from '../kernel/wire/codec';
 import type { JsonObject, Message } from '../kernel/wire/message';
 import { KernelClient } from './support/kernel-client';
+import { useKernel, useKernelPerTest } from './support/kernel-fixture';
 
 /*
  * sockbook's widgets against ipywidgets 8.1.9 on ipykernel 7.4 (the pinned
@@ -85,19 +86,16 @@ const commData = (outputs: Message[]) => outputs.filter((m) => m.header.msg_type
 
 describe('widgets match what ipywidgets 8.1.9 on ipykernel 7.4 sends', function () {
   this.timeout(240000);
-  let ipykernel: KernelClient;
-  let sockbook: KernelClient;
 
-  before(async () => {
+  before(() => {
     if (!existsSync(JUPYTER_PYTHON)) throw new Error(`the pinned Jupyter environment is missing (${JUPYTER_PYTHON}): run node test/setup/ensure-jupyter-env.js`);
-    ipykernel = await KernelClient.start({ argv: [JUPYTER_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'] });
-    sockbook = await KernelClient.start();
+  });
+  const ipykernel = useKernel({ argv: [JUPYTER_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'] });
+  const sockbook = useKernel();
+  const startKernel = useKernelPerTest();
+  before(async () => {
     const imported = await ipykernel.execute('import ipywidgets as w; w.__version__');
     assert.equal((imported.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data as Record<string, string>)['text/plain'], "'8.1.9'");
-  });
-  after(async () => {
-    await ipykernel?.close();
-    await sockbook?.close();
   });
 
   for (const { name, python, typescript } of CASES) {
@@ -145,14 +143,13 @@ describe('widgets match what ipywidgets 8.1.9 on ipykernel 7.4 sends', function 
 
   it('with JUPYTER_WIDGETS_ECHO=0 neither kernel echoes the update', async () => {
     const quiet = async (argv: string[] | undefined, make: string) => {
-      const client = await KernelClient.start({ argv, env: { JUPYTER_WIDGETS_ECHO: '0' } });
-      try {
-        const made = await client.execute(make);
-        const commId = normalizedOpens(made.outputs).ids.at(-1)!;
-        return commData(await commMessage(client, 'comm_msg', { comm_id: commId, data: { method: 'update', state: { value: 4 }, buffer_paths: [] } }));
-      } finally {
-        await client.close();
-      }
+      // Stopped here, before the next kernel starts; after the test as well when it failed.
+      const client = await startKernel({ argv, env: { JUPYTER_WIDGETS_ECHO: '0' } });
+      const made = await client.execute(make);
+      const commId = normalizedOpens(made.outputs).ids.at(-1)!;
+      const echoed = commData(await commMessage(client, 'comm_msg', { comm_id: commId, data: { method: 'update', state: { value: 4 }, buffer_paths: [] } }));
+      await client.close();
+      return echoed;
     };
     const theirs = await quiet([JUPYTER_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'], 'import ipywidgets as w; w.IntSlider()');
     const ours = await quiet(undefined, 'widgets.IntSlider()');

@@ -31,7 +31,9 @@
  *   files: more files to write into the root, { relative path: text };
  *   token: true (default) for a random token, false for none;
  *   screenshots: a directory under build/ (default build/browser-lab);
- *   viewport: the page size (default 1280 x 1000).
+ *   viewport: the page size (default 1280 x 1000);
+ *   env: more environment variables for the server, which its kernels inherit
+ *        (e.g. { SOCKBOOK_ISOLATE: 'net' } for a kernel in its own network namespace).
  * lab.root, lab.env, lab.baseUrl, lab.token, lab.log (the server's output), lab.pids ({ server, browser }),
  * lab.prefix (the kernelspec's prefix; share/jupyter under it is on JUPYTER_PATH)
  * lab.url(path)                  a URL of the server, with the token
@@ -96,6 +98,7 @@ export interface LabOptions {
   token?: boolean;
   screenshots?: string;
   viewport?: { width: number; height: number };
+  env?: Record<string, string>;
 }
 
 export interface RunningKernel {
@@ -193,6 +196,7 @@ export class JupyterLab {
       JUPYTER_PLATFORM_DIRS: '1',
       PYTHONDONTWRITEBYTECODE: '1',
       PYTHONNOUSERSITE: '1',
+      ...options.env,
     };
     delete this.env.JUPYTER_PREFER_ENV_PATH;
   }

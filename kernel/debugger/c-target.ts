@@ -193,11 +193,15 @@ export class CTarget {
     return reply.body ?? {};
   }
 
-  /** A frame in a written cell file is shown in the cell, at the cell's line. */
+  /**
+   * A frame in a written cell file is shown in the cell, at the cell's line. lldb-dap gives frames without
+   * line information (libc's) no source; JupyterLab's callstack reads every frame's source and shows
+   * nothing at all when one lacks it, so such a frame gets a source that is only a name.
+   */
   private cellFrame(frame: DapStackFrame): DapStackFrame {
     const file = frame.source?.path;
     const cellFile = file ? [...this.cellFiles.values()].find((c) => c.file === file) : undefined;
-    if (!cellFile) return { ...frame, presentationHint: 'subtle' };
+    if (!cellFile) return { ...frame, source: frame.source ?? { name: frame.name }, presentationHint: 'subtle' };
     return { ...frame, line: frame.line + cellFile.shift, source: { name: path.basename(cellFile.cellPath), path: cellFile.cellPath } };
   }
 

@@ -109,7 +109,7 @@ export class KernelDebugger {
         return body(inC ? await this.c.evaluate(expression, frameId, stringOf(args.context) ?? 'repl') : await this.typescript.evaluate(expression, frameId));
       },
       continue: async (args) => {
-        const threadId = numberOf(args.threadId);
+        const threadId = this.steppedThread(args);
         if (this.c.ownsThread(threadId)) await this.c.control('continue', threadId ?? 0);
         else await this.typescript.resume();
         return { allThreadsContinued: this.c.ownsThread(threadId) };
@@ -233,8 +233,19 @@ export class KernelDebugger {
     return body({ breakpoints: lines.map((line) => ({ verified: true, line, source: { path: file } })) });
   }
 
-  private async control(command: 'next' | 'stepIn' | 'stepOut' | 'pause', args: DebugBody): Promise<undefined> {
+  /**
+   * The thread a continue or step is for. JupyterLab 4 sends thread 1 whatever stopped (its debugger
+   * service has no current thread), so thread 1 while no TypeScript cell is paused and a C program is
+   * stopped means the C program's stopped thread.
+   */
+  private steppedThread(args: DebugBody): number | undefined {
     const threadId = numberOf(args.threadId);
+    if (threadId !== TYPESCRIPT_THREAD_ID || this.typescript.isPaused) return threadId;
+    return this.c.stoppedThreads()[0] ?? threadId;
+  }
+
+  private async control(command: 'next' | 'stepIn' | 'stepOut' | 'pause', args: DebugBody): Promise<undefined> {
+    const threadId = command === 'pause' ? numberOf(args.threadId) : this.steppedThread(args);
     if (this.c.ownsThread(threadId)) await this.c.control(command, threadId ?? 0);
     else if (command === 'pause') await this.typescript.pause();
     else await this.typescript.step(command);

@@ -33,7 +33,7 @@
  *   screenshots: a directory under build/ (default build/browser-lab);
  *   viewport: the page size (default 1280 x 1000);
  *   env: more environment variables for the server, which its kernels inherit
- *        (e.g. { SOCKBOOK_CHECKER_IDLE_S: '3' }).
+ *        (e.g. { SOCKBOOK_CHECKER_IDLE_S: '3' }, or { SOCKBOOK_ISOLATE: 'net' } for a kernel in its own network namespace).
  * lab.root, lab.env, lab.baseUrl, lab.token, lab.log (the server's output), lab.pids ({ server, browser }),
  * lab.prefix (the kernelspec's prefix; share/jupyter under it is on JUPYTER_PATH)
  * lab.url(path)                  a URL of the server, with the token

@@ -235,6 +235,31 @@ describe('debugger: C cells under lldb-dap', function () {
     await dbg.ok('setBreakpoints', { breakpoints: [], source: { path: cellPath }, sourceModified: false });
   });
 
+  it('stops at the breakpoint when the frontend sends the cell’s breakpoints again while lldb-dap starts (as JupyterLab does)', async () => {
+    const cellPath = await dbg.breakAt(COMPILE_RUN, [5]);
+    const before = dbg.events('stopped').length;
+    const run = await kernel.startExecute(COMPILE_RUN, {}, 90000);
+    // JupyterLab re-sends dumpCell and setBreakpoints for the running cell; keep re-sending through the launch.
+    let resends = 0;
+    while (dbg.events('stopped').length === before && resends < 400) {
+      await dbg.ok('dumpCell', { code: COMPILE_RUN });
+      const again = await dbg.ok('setBreakpoints', { breakpoints: [{ line: 5 }], source: { path: cellPath }, sourceModified: false });
+      assert.deepEqual((again.breakpoints as { line: number }[]).map((b) => b.line), [5]);
+      resends += 1;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const stopped = await dbg.event('stopped', before + 1, 60000);
+    const threadId = Number(stopped.threadId);
+    const frames = (await dbg.ok('stackTrace', { threadId })).stackFrames as Frame[];
+    assert.equal(frames[0]?.line, 5);
+    assert.equal(frames[0]?.source?.path, cellPath);
+    await dbg.ok('continue', { threadId });
+    const { reply, outputs } = await run.done;
+    assert.equal(reply.content.status, 'ok');
+    assert.match(KernelClient.streamText(outputs), /answer 42/);
+    await dbg.ok('setBreakpoints', { breakpoints: [], source: { path: cellPath }, sourceModified: false });
+  });
+
   it('an interrupt ends a program stopped at a breakpoint', async () => {
     await dbg.breakAt(SLEEPER, [8]);
     const before = dbg.events('stopped').length;

@@ -39,6 +39,12 @@ export interface DebuggedCommand {
 interface Session {
   dap: DapProcess;
   stopped: Set<number>;
+  /** True once lldb-dap said `initialized` (it has a target); before that, updates wait for configure. */
+  initialized: boolean;
+  /** Breakpoint updates go to lldb-dap one after another, in the order they came. */
+  queue: Promise<void>;
+  /** The file lines last sent for each C file, so that a frontend's identical re-send changes nothing. */
+  sent: Map<string, string>;
 }
 
 /**
@@ -81,7 +87,10 @@ export class CTarget {
   /** The frontend set one cell's breakpoints: a running program gets them at once. */
   async setBreakpoints(cellPath: string, lines: number[]): Promise<void> {
     const cellFile = this.cellFiles.get(cellPath);
-    if (cellFile && this.session) await this.sendBreakpoints(this.session.dap, cellFile, lines);
+    const session = this.session;
+    // Before `initialized` lldb-dap has no target and keeps breakpoints it cannot resolve; configure sends the latest set.
+    if (!cellFile || !session || !session.initialized) return;
+    await this.serialized(session, () => this.sendBreakpoints(session, cellFile, lines));
   }
 
   /** The debugger stops: a program it holds is let go and runs on. */
@@ -205,9 +214,19 @@ export class CTarget {
     return { ...frame, line: frame.line + cellFile.shift, source: { name: path.basename(cellFile.cellPath), path: cellFile.cellPath } };
   }
 
-  private async sendBreakpoints(dap: DapProcess, cellFile: CellFile, lines: number[]): Promise<void> {
+  private async sendBreakpoints(session: Session, cellFile: CellFile, lines: number[]): Promise<void> {
     const fileLines = lines.map((line) => line - cellFile.shift).filter((line) => line >= 1);
-    await dap.request('setBreakpoints', { source: { path: cellFile.file }, breakpoints: fileLines.map((line) => ({ line })) });
+    const key = fileLines.join(',');
+    if (session.sent.get(cellFile.file) === key) return;
+    session.sent.set(cellFile.file, key);
+    await session.dap.request('setBreakpoints', { source: { path: cellFile.file }, breakpoints: fileLines.map((line) => ({ line })) });
+  }
+
+  /** Runs `work` after every breakpoint update queued before it has been answered. */
+  private serialized(session: Session, work: () => Promise<void>): Promise<void> {
+    const done = session.queue.then(work);
+    session.queue = done.catch(() => undefined);
+    return done;
   }
 
   private async start(lldbDap: string, program: string, args: string[], cwd: string): Promise<DebuggedCommand | undefined> {
@@ -215,6 +234,9 @@ export class CTarget {
     const asked = new Promise<DapMessage>((resolve) => (terminal = resolve));
     const session: Session = {
       stopped: new Set(),
+      initialized: false,
+      queue: Promise.resolve(),
+      sent: new Map(),
       dap: new DapProcess(lldbDap, (message) => this.received(session, message, terminal), (text) => this.hooks.log(`lldb-dap: ${text.trimEnd()}`)),
     };
     this.session = session;
@@ -301,12 +323,19 @@ export class CTarget {
     }
   }
 
+  /** lldb-dap has its target: the latest breakpoints go, then configurationDone once all are answered. */
   private async configure(session: Session): Promise<void> {
-    for (const [cellPath, lines] of this.hooks.breakpoints()) {
-      const cellFile = this.cellFiles.get(cellPath);
-      if (cellFile && lines.length > 0) await this.sendBreakpoints(session.dap, cellFile, lines);
-    }
-    await session.dap.request('configurationDone');
+    if (session.initialized) return;
+    session.initialized = true;
+    await this.serialized(session, async () => {
+      for (const [cellPath, lines] of this.hooks.breakpoints()) {
+        const cellFile = this.cellFiles.get(cellPath);
+        if (cellFile && lines.length > 0) await this.sendBreakpoints(session, cellFile, lines);
+      }
+    });
+    await this.serialized(session, async () => {
+      await session.dap.request('configurationDone');
+    });
   }
 
   private resumedAll(session: Session): void {
